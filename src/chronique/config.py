@@ -1,0 +1,127 @@
+"""site.yaml: one typed, validated configuration object with defaults.
+
+An unknown or mistyped key is an error naming the key and its line; nothing
+falls back silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model import InputError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class RelatedConfig(_Strict):
+    """How related articles are scored and how many are shown (cf. Hugo's related indices)."""
+
+    count: Annotated[int, Field(ge=0, le=50)] = 5
+    min_score: Annotated[float, Field(ge=0)] = 0.0
+    text_weight: Annotated[float, Field(ge=0)] = 1.0
+    tag_weight: Annotated[float, Field(ge=0)] = 0.5
+    entity_weight: Annotated[float, Field(ge=0)] = 0.5
+    date_weight: Annotated[float, Field(ge=0)] = 0.1
+
+
+class SiteConfig(_Strict):
+    title: str = "Chronique"
+    description: str = ""
+    language: Literal["fr", "en"] = "fr"
+    base_url: str = ""
+    """Absolute URL the site is published at; enables sitemap.xml, robots.txt and absolute feed links."""
+    author: str = ""
+    per_page: Annotated[int, Field(ge=1, le=1000)] = 20
+    feed_size: Annotated[int, Field(ge=1, le=1000)] = 20
+    entity_tags: bool = True
+    """Add named entities (people, places, organisations) found in the text as tags."""
+    taxonomy: dict[str, list[str]] = {}
+    """Topic tag -> words that mark it, matched regardless of accents, case and inflection."""
+    related: RelatedConfig = RelatedConfig()
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an absolute http(s) URL, such as https://example.org/archive/")
+        return value.rstrip("/") + "/" if value else ""
+
+    @field_validator("taxonomy")
+    @classmethod
+    def _nonempty_rules(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tag, words in value.items():
+            if not tag.strip():
+                raise ValueError("a tag name is empty")
+            if not words:
+                raise ValueError(f"tag {tag!r} has no words")
+        return value
+
+
+CONFIG_NAME = "site.yaml"
+
+
+def find_config(content_dir: Path, cwd: Path) -> Path | None:
+    """site.yaml beside the content folder wins over one in the working directory."""
+    for folder in (content_dir, content_dir.parent, cwd):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None) -> SiteConfig:
+    """Read and validate site.yaml; raise InputError naming the file, line and key."""
+    if path is None:
+        return SiteConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, 1, f"cannot read configuration: {exc}") from None
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise InputError(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return SiteConfig()
+    if not isinstance(data, dict):
+        raise InputError(path, 1, "the configuration must be a mapping of keys to values")
+    try:
+        return SiteConfig.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = tuple(error["loc"])
+        key = ".".join(str(part) for part in location)
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key '{key}'"
+        else:
+            message = f"'{key}': {error['msg']}"
+        raise InputError(path, _line_of(root, location), message) from None
+
+
+def _line_of(node: yaml.Node | None, location: tuple[object, ...]) -> int:
+    """The 1-based line of the deepest key of `location` found in the YAML tree."""
+    line = 1
+    for part in location:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,1 @@
+"""enrich: whole-archive step -> final tags, related articles, teaser links."""

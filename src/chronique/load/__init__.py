@@ -1,0 +1,1 @@
+"""load: the content folder -> Article records (one reader per input shape)."""

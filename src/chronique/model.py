@@ -1,0 +1,123 @@
+"""The records that pass between pipeline stages.
+
+Every stage reads frozen records and returns new ones; nothing here is mutated
+after construction, so a stage's output depends only on its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+Published = date | datetime
+"""A plain date, or a date-time (naive or with an offset) when the source gives one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an article was first published."""
+
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """A related-article teaser as the source site printed it (often cut short)."""
+
+    title: str
+    snippet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One archived article, whatever file shape it came from."""
+
+    slug: str
+    title: str
+    date: Published
+    origin: Path
+    """The file it was read from, relative to the content folder."""
+    body_html: str
+    """Sanitised HTML of the article body."""
+    text: str
+    """Plain text of the body, paragraphs separated by blank lines."""
+    summary: str = ""
+    language: str = ""
+    tags: tuple[str, ...] = ()
+    source: Source = field(default_factory=Source)
+    credit: str = ""
+    authors: tuple[str, ...] = ()
+    teasers: tuple[Teaser, ...] = ()
+    draft: bool = False
+    extra_items: tuple[tuple[str, Any], ...] = ()
+    """Front-matter keys Chronique does not know, kept for templates, in file order."""
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return dict(self.extra_items)
+
+    @property
+    def published(self) -> datetime:
+        """The date as an aware date-time, for sorting and feeds (plain dates: midnight UTC)."""
+        return as_datetime(self.date)
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        """Chronological order with a full tie-break, so listings are deterministic."""
+        return (self.published, self.slug)
+
+
+def as_datetime(value: Published) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Bad input, located as `path:line: message`."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class InputError(Exception):
+    """Raised by readers and the config loader for input they cannot accept."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.problem = Problem(path, line, message)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """One entry of an article's related list, with the parts of its score."""
+
+    slug: str
+    score: float
+    components: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TeaserLink:
+    """A source teaser, with the archived article it names when there is one."""
+
+    teaser: Teaser
+    slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """What `enrich` returns: articles with their final tags, plus side tables by slug."""
+
+    articles: tuple[Article, ...]
+    """Newest first; `tags` holds the final tag names (explicit, taxonomy and entities)."""
+    related: dict[str, tuple[RelatedLink, ...]]
+    teasers: dict[str, tuple[TeaserLink, ...]]
