@@ -60,6 +60,11 @@ class Article:
         return dict(self.extra_items)
 
     @property
+    def day(self) -> date:
+        """The calendar day as the source printed it (in its own time zone), for URLs and archives."""
+        return self.date.date() if isinstance(self.date, datetime) else self.date
+
+    @property
     def published(self) -> datetime:
         """The date as an aware date-time, for sorting and feeds (plain dates: midnight UTC)."""
         return as_datetime(self.date)

@@ -1,1 +1,144 @@
-"""load: the content folder -> Article records (one reader per input shape)."""
+"""load: the content folder -> Article records (one reader per input shape).
+
+The shape is told by the content, never the extension: front matter ("---", "+++",
+or a Pelican "Title:" header), a saved HTML page, Markdown converted from a web page
+("# Title"), else the press-archive text export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import Article, InputError, Problem
+from .body import clean_source, summarise
+from .common import Parsed, date_at, make_slug
+from .discover import discover
+from .fields import has_front_matter, read_front_matter
+from .html import read_html
+from .press import read_press
+from .webmarkdown import read_web_markdown
+
+__all__ = ["Loaded", "load_archive", "read_article"]
+
+_HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
+_JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    articles: tuple[Article, ...]
+    """Sorted by origin path; slugs unique across the archive."""
+    problems: tuple[Problem, ...]
+    """One per rejected file, in path order."""
+    skipped: tuple[Path, ...]
+    """Files ignored on purpose (hidden, backups, other extensions), relative to the content folder."""
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise InputError(path, 1, "empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, 1, "UTF-16 text, not UTF-8: save the file as UTF-8")
+    if b"\x00" in data:
+        raise InputError(path, 1, "binary file, not an article")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = len(_LINE_BREAK.split(data[: exc.start]))
+        raise InputError(path, line, f"invalid UTF-8 at byte {exc.start}") from None
+    text = clean_source(text.removeprefix(_BOM)).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, 1, "empty file")
+    return text
+
+
+def _parse(path: Path, text: str) -> Parsed:
+    lines = text.split("\n")
+    if has_front_matter(lines):
+        return read_front_matter(path, lines)
+    if _HTML_START.match(text.lstrip()):
+        return read_html(path, text)
+    if text.lstrip().startswith("# "):
+        return read_web_markdown(path, lines)
+    return read_press(path, lines)
+
+
+def read_article(relative: Path, data: bytes) -> Article:
+    """Parse one file's bytes into an Article (slug not yet unique across the archive).
+
+    Pure: raises InputError(relative, line, message) for input it cannot accept.
+    """
+    text = _decode(relative, data)
+    try:
+        parsed = _parse(relative, text)
+    except RecursionError:
+        # Markdown, YAML and HTML parsers recurse on nesting; a pathological file must not stop a build.
+        raise InputError(relative, 1, "nested too deeply to read") from None
+    jekyll = _JEKYLL.fullmatch(relative.stem)
+    published = parsed.date
+    if published is None and jekyll:
+        published = date_at(relative, 1, jekyll.group("date"))
+    if published is None:
+        raise InputError(relative, 1, f"no date found: {parsed.looked_for}")
+    slug = parsed.slug or (make_slug(jekyll.group("slug")) if jekyll else "")
+    slug = slug or make_slug(parsed.title) or make_slug(relative.stem) or "article"
+    return Article(
+        slug=slug,
+        title=parsed.title,
+        date=published,
+        origin=relative,
+        body_html=parsed.body_html,
+        text=parsed.text,
+        summary=parsed.summary or summarise(parsed.body_html),
+        language=parsed.language,
+        tags=parsed.tags,
+        source=parsed.source,
+        credit=parsed.credit,
+        authors=parsed.authors,
+        teasers=parsed.teasers,
+        draft=parsed.draft,
+        extra_items=parsed.extra_items,
+    )
+
+
+def unique_slugs(articles: list[Article]) -> list[Article]:
+    """Earlier (date, origin) keeps a contested slug; later ones get -2, -3… never taking a slug in use."""
+    taken = {article.slug for article in articles}
+    owners: set[str] = set()
+    renamed: dict[Path, str] = {}
+    for article in sorted(articles, key=lambda item: (item.published, item.origin)):
+        if article.slug not in owners:
+            owners.add(article.slug)
+            continue
+        number = 2
+        while f"{article.slug}-{number}" in taken:
+            number += 1
+        renamed[article.origin] = f"{article.slug}-{number}"
+        taken.add(renamed[article.origin])
+    return [
+        replace(article, slug=renamed[article.origin]) if article.origin in renamed else article
+        for article in articles
+    ]
+
+
+def load_archive(content_dir: Path) -> Loaded:
+    """Read every article file under `content_dir`; bad files become Problems, never exceptions."""
+    found = discover(content_dir)
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for relative in found.articles:
+        try:
+            articles.append(read_article(relative, (content_dir / relative).read_bytes()))
+        except InputError as exc:
+            problems.append(Problem(content_dir / relative, exc.problem.line, exc.problem.message))
+        except OSError as exc:
+            problems.append(Problem(content_dir / relative, 1, f"cannot read file: {exc.strerror or exc}"))
+    for folder, reason in found.unreadable:
+        problems.append(Problem(content_dir / folder, 1, f"cannot read folder: {reason}"))
+    problems.sort(key=lambda problem: problem.path)
+    articles.sort(key=lambda article: article.origin)
+    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped)

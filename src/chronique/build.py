@@ -1,0 +1,94 @@
+"""The whole pipeline on one screen: load, enrich, plan, render, write."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .config import find_config, load_config
+from .enrich import enrich
+from .load import load_archive
+from .model import Problem
+from .plan import Page, merge_outputs, plan_site
+from .render import collect_static, render_site, theme_for
+from .write import WriteReport, check_output_dir, write_site
+
+T = TypeVar("T")
+Progress = Callable[[Sequence[Page]], Iterable[Page]]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRequest:
+    content: Path = Path("seeds")
+    output: Path = Path("site")
+    config: Path | None = None
+    """site.yaml; None looks beside the content folder, then in the working directory."""
+    strict: bool = False
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @property
+    def cache(self) -> Path:
+        return self.content.resolve().parent / ".chronique-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    files: WriteReport
+    problems: tuple[Problem, ...]
+    timings: tuple[tuple[str, float], ...]
+
+
+class BuildFailed(Exception):
+    """Strict mode met bad input: nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = tuple(problems)
+
+
+def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) -> BuildReport:
+    clock = _StageClock()
+    check_output_dir(request.output, request.content, request.cwd)
+    config = load_config(request.config or find_config(request.content, request.cwd))
+    loaded = clock.lap("load", load_archive(request.content))
+    if request.strict and loaded.problems:
+        raise BuildFailed(loaded.problems)
+    archive = clock.lap("enrich", enrich([a for a in loaded.articles if not a.draft], config))
+    pages = clock.lap("plan", plan_site(archive, config))
+    theme = theme_for(request.content)
+    files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(pages), config, theme)))
+    written = clock.lap("write", write_site(files, request.output, _manifest_path(request)))
+    return BuildReport(
+        articles=len(archive.articles),
+        pages=len(files),
+        files=written,
+        problems=loaded.problems,
+        timings=clock.laps(),
+    )
+
+
+def _manifest_path(request: BuildRequest) -> Path:
+    """One manifest per output folder, so building to two folders never deletes across them."""
+    key = hashlib.sha256(str(request.output.resolve()).encode()).hexdigest()[:16]
+    return request.cache / f"manifest-{key}.json"
+
+
+class _StageClock:
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._laps: list[tuple[str, float]] = []
+
+    def lap(self, stage: str, result: T) -> T:
+        now = time.perf_counter()
+        self._laps.append((stage, now - self._start))
+        self._start = now
+        return result
+
+    def laps(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self._laps)

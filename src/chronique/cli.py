@@ -1,0 +1,110 @@
+"""Command line: `chronique build` (the default of `python build.py`).
+
+Bad input never ends in a traceback: each problem is one `path:line: message`
+line on stderr and the exit status says whether the site was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__
+from .build import BuildFailed, BuildReport, BuildRequest, build_site
+from .model import InputError
+from .plan import Page, PathCollision
+from .write import UnsafeOutput
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="chronique", description="Static site generator for news archives.")
+    root.add_argument("--version", action="version", version=f"chronique {__version__}")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser("build", help="build the site (the default)")
+    build.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    build.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
+    build.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
+    build.add_argument("--quiet", action="store_true", help="print errors only")
+    build.add_argument("--verbose", action="store_true", help="also print each stage's time")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0].startswith("-") and args[0] not in ("-h", "--help", "--version"):
+        args.insert(0, "build")
+    options = parser().parse_args(args)
+    if options.command == "build":
+        return run_build(options)
+    parser().print_help()
+    return EXIT_USAGE
+
+
+def run_build(options: argparse.Namespace) -> int:
+    request = BuildRequest(
+        content=options.content, output=options.output, config=options.config, strict=options.strict
+    )
+    if not request.content.is_dir():
+        return _fail(f"chronique: {request.content}: no such content folder")
+    started = time.perf_counter()
+    try:
+        report = build_site(request, progress=_progress_bar(options.quiet))
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            _err(str(problem))
+        return _fail(f"chronique: {len(failure.problems)} bad article(s) with --strict; nothing was written")
+    except InputError as error:
+        return _fail(str(error.problem))
+    except (UnsafeOutput, PathCollision) as error:
+        return _fail(f"chronique: {error}")
+    except OSError as error:
+        return _fail(f"chronique: {error.filename or ''}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        _err("interrupted: files not yet replaced keep their previous version")
+        return EXIT_INTERRUPTED
+    for problem in report.problems:
+        _err(f"{problem} (skipped)")
+    if not options.quiet:
+        _summary(report, request, time.perf_counter() - started, options.verbose)
+    return EXIT_OK
+
+
+def _progress_bar(quiet: bool):
+    def progress(pages: Sequence[Page]):
+        show = not quiet and sys.stderr.isatty()
+        return tqdm(pages, desc="rendering", unit="page", disable=not show, leave=False)
+
+    return progress
+
+
+def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose: bool) -> None:
+    if verbose:
+        for stage, elapsed in report.timings:
+            print(f"  {stage:<7} {elapsed:7.3f} s")
+    files = report.files
+    print(
+        f"{report.articles} articles read, {report.pages} pages in {request.output}/ "
+        f"({files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
+        f"{len(report.problems)} warnings, {seconds:.2f} s"
+    )
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _fail(message: str) -> int:
+    _err(message)
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""Interface strings, dates and plurals in the site's language.
+
+Message ids are the French strings (French is the default); English
+translations live here. Babel supplies date formats and plural rules, so
+"0 article" (French) and "0 articles" (English) both come out right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_month_names
+
+ENGLISH: dict[str, str] = {
+    "Aller au contenu": "Skip to content",
+    "Accueil": "Home",
+    "Étiquettes": "Tags",
+    "Sources": "Sources",
+    "Archives": "Archives",
+    "Recherche": "Search",
+    "Rechercher dans l'archive": "Search the archive",
+    "Rechercher": "Search",
+    "Navigation principale": "Main navigation",
+    "Articles récents": "Recent articles",
+    "Articles plus récents": "Newer articles",
+    "Articles plus anciens": "Older articles",
+    "Page %(number)d sur %(total)d": "Page %(number)d of %(total)d",
+    "Pagination": "Pagination",
+    "Publié le": "Published on",
+    "Source": "Source",
+    "Lire l'original": "Read the original",
+    "Articles liés": "Related articles",
+    "Sur le même sujet, selon la source": "On the same subject, according to the source",
+    "Étiquette : %(name)s": "Tag: %(name)s",
+    "Source : %(name)s": "Source: %(name)s",
+    "Toutes les étiquettes": "All tags",
+    "Toutes les sources": "All sources",
+    "Archives %(year)d": "Archives %(year)d",
+    "Flux Atom": "Atom feed",
+    "Page introuvable": "Page not found",
+    "Cette page n'existe pas ou plus.": "This page does not exist, or no longer does.",
+    "Retour à l'accueil": "Back to the home page",
+    "Saisissez des mots pour chercher dans l'archive.": "Type words to search the archive.",
+    "Aucun article ne correspond.": "No article matches.",
+    "La recherche demande JavaScript.": "Search needs JavaScript.",
+    "Aucun article.": "No articles.",
+    "Par": "By",
+    "Généré par Chronique": "Made with Chronique",
+    "%(num)d article": "%(num)d article",
+    "%(num)d articles": "%(num)d articles",
+    "%(num)d résultat": "%(num)d result",
+    "%(num)d résultats": "%(num)d results",
+}
+CATALOGS: dict[str, dict[str, str]] = {"fr": {}, "en": ENGLISH}
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    gettext: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+
+    def format_date(self, value: date | datetime, style: str = "long") -> str:
+        day = value.date() if isinstance(value, datetime) else value
+        return babel_format_date(day, format=style, locale=self.code)
+
+    def month_name(self, month: int) -> str:
+        return str(get_month_names("wide", locale=self.code)[month])
+
+
+def language(code: str) -> Language:
+    catalog = CATALOGS[code]
+    locale = Locale.parse(code)
+
+    def gettext(message: str) -> str:
+        return catalog.get(message, message)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        chosen = singular if locale.plural_form(count) == "one" else plural
+        return catalog.get(chosen, chosen)
+
+    return Language(code, gettext, ngettext)

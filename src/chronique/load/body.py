@@ -1,0 +1,150 @@
+"""Article bodies: Markdown -> sanitised HTML, HTML -> plain text, summaries.
+
+Every reader ends here, so all shapes share one allow-list and one notion of "paragraph".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+SUMMARY_LIMIT = 280
+
+# Ordinary whitespace collapses; no-break spaces stay, French typography puts them before ":;!?».
+_SPACES = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+# Control characters are never text and would make feeds invalid XML.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small"}
+    | {"sub", "sup", "q", "cite", "abbr", "a", "ul", "ol", "li", "dl", "dt", "dd", "blockquote"}
+    | {"figure", "figcaption", "img", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
+    | {"code", "pre", "br", "hr", "div"}
+)
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    # Footnotes (Markdown "extra") link between these ids.
+    "sup": {"id"},
+    "li": {"id"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "figcaption", "caption", "tr"}
+    | {"blockquote", "ul", "ol", "dl", "figure", "table", "thead", "tbody", "tfoot", "div", "hr"}
+    | {"section", "article", "main"}
+)
+_CELLS = frozenset({"td", "th"})
+
+
+def clean_source(text: str) -> str:
+    """File-level normalisation: NFC, no U+FFFD (cut UTF-8 in exports), no control characters."""
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROLS.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
+
+
+def clean_line(text: str) -> str:
+    """One paragraph or title: normalised, single-spaced, stripped."""
+    return _SPACES.sub(" ", clean_source(text)).strip()
+
+
+def sanitise(fragment: str) -> str:
+    # A body heading must not compete with the page's own <h1> title.
+    fragment = re.sub(r"<(/?)h1\b", r"<\1h2", fragment, flags=re.IGNORECASE)
+    cleaned = nh3.clean(
+        clean_source(fragment),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+    )
+    return cleaned.strip()
+
+
+def render_markdown(source: str) -> str:
+    """Markdown -> sanitised HTML. No "smarty": quotes and dashes stay as typed."""
+    rendered = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    return sanitise(rendered)
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """Plain-text paragraphs (already clean) -> HTML."""
+    return "\n".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in paragraphs)
+
+
+class _Blocks(HTMLParser):
+    """Collects (innermost block tag, text) pairs, one per paragraph-like element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self._stack: list[str] = []
+        self._buffer: list[str] = []
+
+    def _flush(self) -> None:
+        text = clean_line("".join(self._buffer))
+        self._buffer = []
+        if text:
+            self.blocks.append((self._stack[-1] if self._stack else "p", text))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _CELLS:
+            self._buffer.append(" ")
+        elif tag in _BLOCKS:
+            self._flush()
+            if tag != "hr":
+                self._stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS and tag not in _CELLS and tag != "hr":
+            self._flush()
+            if tag in self._stack:
+                del self._stack[len(self._stack) - 1 - self._stack[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        self._buffer.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def blocks(fragment: str) -> list[tuple[str, str]]:
+    parser = _Blocks()
+    parser.feed(fragment)
+    parser.close()
+    return parser.blocks
+
+
+def html_text(fragment: str) -> str:
+    """Plain text of an HTML body: one paragraph per block element, separated by a blank line."""
+    return "\n\n".join(text for _, text in blocks(fragment))
+
+
+def summarise(fragment: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The first paragraph (a <p> if there is one), cut at a word boundary, at most `limit` chars."""
+    found = blocks(fragment)
+    paragraphs = [text for tag, text in found if tag == "p"] or [text for _, text in found]
+    return cut(paragraphs[0], limit) if paragraphs else ""
+
+
+def cut(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > 0 and text[limit - 1] != " ":
+        head = head[:space]
+    return head.rstrip(" ,;:–—-(«“\u00a0\u202f") + "…"

@@ -1,0 +1,95 @@
+"""What every reader returns, and small helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from ..model import InputError, Published, Source, Teaser
+from ..text import fold
+from .body import clean_line
+from .dates import parse_date
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A reader's findings before the shape-independent rules (slug, summary, date fallback) apply."""
+
+    title: str
+    date: Published | None
+    body_html: str
+    text: str
+    looked_for: str = ""
+    """When `date` is None: what the reader searched for, for the "no date found" message."""
+    slug: str = ""
+    summary: str = ""
+    language: str = ""
+    tags: tuple[str, ...] = ()
+    source: Source = field(default_factory=Source)
+    credit: str = ""
+    authors: tuple[str, ...] = ()
+    teasers: tuple[Teaser, ...] = ()
+    draft: bool = False
+    extra_items: tuple[tuple[str, Any], ...] = ()
+
+
+def date_at(path: Path, line: int, text: str) -> Published:
+    """`parse_date`, with its complaint located at `line` of `path`."""
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InputError(path, line, str(exc)) from None
+
+
+SLUG_LENGTH = 100
+"""Long enough for a full press headline (the seeds' longest is 95), short enough for any file system."""
+
+
+def make_slug(text: str, limit: int = SLUG_LENGTH) -> str:
+    """python-slugify, cut at the last word that fits.
+
+    python-slugify's own `word_boundary` skips a long word and keeps later short ones
+    ("…-plus-avec" for "…plus étroite avec…"), which is not a prefix of the title.
+    """
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    head = slug[: limit + 1]
+    return (head.rsplit("-", 1)[0] if "-" in head else slug[:limit]).strip("-")
+
+
+def host_name(url: str) -> str:
+    """How a source with only a URL is named: "https://www.article19.ma/x" -> "article19.ma"."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def make_source(name: str, url: str) -> Source:
+    name, url = clean_line(name), clean_line(url)
+    return Source(name=name or host_name(url), url=url)
+
+
+def unique_words(values: list[str]) -> tuple[str, ...]:
+    """Clean, drop empties, and drop repeats that differ only by case or accents (first spelling wins)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for value in values:
+        cleaned = clean_line(value)
+        key = fold(cleaned)
+        if cleaned and key not in seen:
+            seen.add(key)
+            kept.append(cleaned)
+    return tuple(kept)
+
+
+def split_list(value: str) -> list[str]:
+    """Split "a, b" into words; semicolons win when present, as in Pelican's author lists."""
+    separator = ";" if ";" in value else ","
+    return value.split(separator)

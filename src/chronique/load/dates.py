@@ -1,0 +1,145 @@
+"""Dates as news archives print them: ISO 8601, day-first numbers, French or English words.
+
+Month and weekday names come from Babel's CLDR data (folded with `text.fold`), so
+"Février", "fevrier", "févr." and "FEB" all resolve without a hand-typed table.
+A weekday, when present, is accepted but not checked against the date: press
+exports get weekdays wrong more often than dates, and the date is what we keep.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+
+from babel.dates import get_day_names, get_month_names
+
+from ..text import fold
+
+# en_GB contributes "Sept", which CLDR's plain English abbreviations lack.
+_LOCALES = ("fr", "en", "en_GB")
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})")
+_DAY = r"(?P<day>\d{1,2})(?:er|re|st|nd|rd|th)?"
+_WORD = r"[^\W\d_]+"
+_DAY_FIRST = re.compile(rf"(?:(?P<weekday>{_WORD}) )?{_DAY} (?P<month>{_WORD}) (?P<year>\d{{4}})")
+_MONTH_FIRST = re.compile(rf"(?:(?P<weekday>{_WORD}) )?(?P<month>{_WORD}) {_DAY} (?P<year>\d{{4}})")
+
+# A date opening a longer text (a dateline, a bold date paragraph). Words are checked
+# against the month and weekday tables afterwards, so "Paris 12 2024" is not a date.
+_LEADING = re.compile(
+    rf"""\s*(?P<date>
+        \d{{4}}-\d{{2}}-\d{{2}}(?![\d-])
+      | \d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{4}}(?!\d)
+      | (?:(?P<wd1>{_WORD})\.?,?\s+)?\d{{1,2}}(?:er|re|st|nd|rd|th|ᵉʳ)?\s+(?P<m1>{_WORD})\.?\s+\d{{4}}(?!\d)
+      | (?:(?P<wd2>{_WORD})\.?,?\s+)?(?P<m2>{_WORD})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?!\d)
+    )""",
+    re.VERBOSE,
+)
+
+EXPECTED = "expected YYYY-MM-DD (optionally with a time), DD/MM/YYYY, DD.MM.YYYY or '30 octobre 2024'"
+
+
+def _names_with_prefixes(groups: list[dict[int, str]], wide: list[dict[int, str]]) -> dict[str, int]:
+    """Folded names (dots dropped) plus every unambiguous prefix of 3+ letters of the wide names."""
+    table: dict[str, int] = {}
+    for names in groups:
+        for number, name in names.items():
+            table[fold(name).rstrip(".")] = number
+    owners: dict[str, set[int]] = {}
+    for names in wide:
+        for number, name in names.items():
+            folded = fold(name)
+            for end in range(3, len(folded)):
+                owners.setdefault(folded[:end], set()).add(number)
+    for prefix, numbers in owners.items():
+        if len(numbers) == 1:
+            table.setdefault(prefix, next(iter(numbers)))
+    return table
+
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Folded month name or abbreviation -> 1..12 ("fevrier", "fevr", "sept", "march")."""
+    contexts = ("format", "stand-alone")
+    wide = [dict(get_month_names("wide", ctx, loc)) for loc in _LOCALES for ctx in contexts]
+    short = [dict(get_month_names("abbreviated", ctx, loc)) for loc in _LOCALES for ctx in contexts]
+    return _names_with_prefixes(wide + short, wide)
+
+
+@cache
+def weekday_names() -> frozenset[str]:
+    wide = [dict(get_day_names("wide", "format", loc)) for loc in _LOCALES]
+    short = [dict(get_day_names("abbreviated", "format", loc)) for loc in _LOCALES]
+    return frozenset(_names_with_prefixes(wide + short, wide))
+
+
+def _build(year: int, month: int, day: int, shown: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"impossible date '{shown}': {exc}") from None
+
+
+def parse_date(text: str) -> date | datetime:
+    """Read a date as archives print it; raise ValueError saying what is wrong.
+
+    A time makes it a `datetime` (aware when an offset is given); otherwise a plain `date`.
+    """
+    shown = " ".join(text.split())
+    if not shown:
+        raise ValueError(f"empty date: {EXPECTED}")
+    if match := _ISO_DATE.fullmatch(shown):
+        year, month, day = (int(part) for part in match.groups())
+        return _build(year, month, day, shown)
+    if _ISO_DATETIME.fullmatch(shown):
+        try:
+            return datetime.fromisoformat(re.sub(r"\s+(?=[Z+-])", "", shown.upper().replace(",", ".")))
+        except ValueError as exc:
+            raise ValueError(f"impossible date '{shown}': {exc}") from None
+    if match := _NUMERIC.fullmatch(shown):
+        day, _, month, year = match.groups()
+        return _build(int(year), int(month), int(day), shown)
+    return _parse_words(shown)
+
+
+def _parse_words(shown: str) -> date:
+    words = fold(shown).replace(",", " ").replace(".", " ").split()
+    if words and words[0] in ("le", "the"):
+        words = words[1:]
+    spaced = " ".join(words)
+    match = _DAY_FIRST.fullmatch(spaced) or _MONTH_FIRST.fullmatch(spaced)
+    if match is None:
+        raise ValueError(f"unrecognised date '{shown}': {EXPECTED}")
+    weekday = match.group("weekday")
+    if weekday is not None and weekday not in weekday_names():
+        raise ValueError(f"unrecognised date '{shown}': '{weekday}' is not a day of the week")
+    month = month_numbers().get(match.group("month"))
+    if month is None:
+        raise ValueError(f"unknown month '{match.group('month')}' in date '{shown}'")
+    return _build(int(match.group("year")), month, int(match.group("day")), shown)
+
+
+def split_leading_date(text: str) -> tuple[str, str] | None:
+    """Split "13.12.2023 Migration…" into ("13.12.2023", " Migration…"), or None.
+
+    Only the shape is checked (and that the words are a month and a weekday): the caller
+    runs `parse_date` on the first part, so an impossible date is still reported.
+    """
+    match = _LEADING.match(text)
+    if match is None:
+        return None
+    for group, table in (("m1", month_numbers()), ("m2", month_numbers())):
+        word = match.group(group)
+        if word is not None and fold(word) not in table:
+            return None
+    for group in ("wd1", "wd2"):
+        word = match.group(group)
+        if word is not None and fold(word) not in weekday_names():
+            return None
+    return match.group("date"), text[match.end() :]

@@ -1,0 +1,70 @@
+"""Which files of the content folder are articles: the only file-system walk of the loader."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
+BACKUP_SUFFIXES = frozenset({".swp", ".bak", ".tmp"})
+THEME_FOLDERS = frozenset({"templates", "static"})
+"""Directly under the content folder these hold theme overrides, not articles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    articles: tuple[Path, ...]
+    """Relative paths of candidate article files, in walk order."""
+    skipped: tuple[Path, ...]
+    """Relative paths ignored on purpose (a hidden folder is listed once, not its content)."""
+    unreadable: tuple[tuple[Path, str], ...] = ()
+    """Sub-folders that could not be listed, with the reason."""
+
+
+def is_backup(name: str) -> bool:
+    return (
+        name.endswith("~")
+        or (name.startswith("#") and name.endswith("#"))
+        or (Path(name).suffix.lower() in BACKUP_SUFFIXES)
+    )
+
+
+def is_article_name(name: str) -> bool:
+    return not name.startswith(".") and not is_backup(name) and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+
+
+def discover(content_dir: Path) -> Found:
+    """Walk `content_dir` in sorted order; never follows symbolic links to folders (no cycles).
+
+    Raises OSError only when `content_dir` itself cannot be listed.
+    """
+    articles: list[Path] = []
+    skipped: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+
+    def walk(folder: Path, relative: Path) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                ordered = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            if relative == Path():
+                raise
+            unreadable.append((relative, exc.strerror or str(exc)))
+            return
+        for entry in ordered:
+            path = relative / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("."):
+                    skipped.append(path)
+                elif not (relative == Path() and entry.name in THEME_FOLDERS):
+                    walk(Path(entry.path), path)
+            elif entry.is_dir():
+                skipped.append(path)  # a link to a folder could loop back on the archive
+            elif is_article_name(entry.name):
+                articles.append(path)
+            else:
+                skipped.append(path)
+
+    walk(content_dir, Path())
+    return Found(tuple(articles), tuple(skipped), tuple(unreadable))

@@ -1,0 +1,240 @@
+"""plan: the enriched archive -> the list of pages to produce.
+
+Each `Page` names its output path (relative to the site root, POSIX), its
+template and the records the template needs. Nothing here renders or writes,
+so the whole site's shape can be inspected and tested as data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slugify import slugify
+
+from .config import SiteConfig
+from .model import Archive, Article
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A tag or a source: a named set of articles with its own pages."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+    """Newest first."""
+    url: str = ""
+    """The source's own web address (sources only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a paginated list of articles."""
+
+    articles: tuple[Article, ...]
+    newer: str | None
+    older: str | None
+    number: int
+    """1 for the oldest page; the front page carries the highest number."""
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    template: str
+    context: Mapping[str, Any]
+
+
+def slug_of(name: str) -> str:
+    return slugify(name, max_length=80, word_boundary=True) or "x"
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Where each kind of page lives, relative to the site root."""
+
+    def article(self, article: Article) -> str:
+        return f"{article.day:%Y/%m}/{article.slug}.html"
+
+    def tag(self, name: str) -> str:
+        return f"tags/{slug_of(name)}.html"
+
+    def tag_feed(self, name: str) -> str:
+        return f"tags/{slug_of(name)}.xml"
+
+    def source(self, name: str) -> str:
+        return f"sources/{slug_of(name)}.html"
+
+    def year(self, year: int) -> str:
+        return f"{year:04d}/index.html"
+
+    def month(self, year: int, month: int) -> str:
+        return f"{year:04d}/{month:02d}/index.html"
+
+
+URLS = Urls()
+
+
+def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
+    """Every page of the site, in a deterministic order."""
+    articles = archive.articles
+    by_slug = {article.slug: article for article in articles}
+    tags = group_by_tag(articles)
+    sources = group_by_source(articles)
+    years = group_by_month(articles)
+
+    pages: list[Page] = []
+    pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
+    for article in articles:
+        pages.append(_article_page(article, archive, by_slug))
+    pages.append(Page("tags.html", "tags.html", {"tags": tags}))
+    for tag in tags:
+        pages += _listing_pages(
+            URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", tag.articles, config.per_page,
+            {"tag": tag},
+        )
+        pages.append(Page(URLS.tag_feed(tag.name), "feed.xml",
+                          {"articles": tag.articles[: config.feed_size], "tag": tag}))
+    pages.append(Page("sources.html", "sources.html", {"sources": sources}))
+    for source in sources:
+        pages += _listing_pages(
+            URLS.source(source.name), f"sources/{source.slug}/{{n}}.html", "source.html", source.articles,
+            config.per_page, {"source": source},
+        )
+    pages.append(Page("archives.html", "archives.html", {"years": years}))
+    for year, months in years.items():
+        pages.append(Page(URLS.year(year), "year.html", {"year": year, "months": months}))
+        for month, month_articles in months.items():
+            pages.append(Page(URLS.month(year, month), "month.html",
+                              {"year": year, "month": month, "articles": month_articles}))
+    pages.append(Page("feed.xml", "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
+    pages.append(Page("search.html", "search.html", {}))
+    pages.append(Page("search-index.js", "search-index.js", {"articles": articles}))
+    pages.append(Page("404.html", "404.html", {}))
+    if config.base_url:
+        pages.append(Page("sitemap.xml", "sitemap.xml", {"articles": articles, "tags": tags, "sources": sources}))
+        pages.append(Page("robots.txt", "robots.txt", {}))
+    check_unique(page.path for page in pages)
+    return tuple(pages)
+
+
+class PathCollision(Exception):
+    """Two outputs want the same file; all clashes are reported at once, before anything is written."""
+
+
+def check_unique(paths: Iterable[str]) -> None:
+    counts = Counter(paths)
+    clashes = sorted(path for path, count in counts.items() if count > 1)
+    if clashes:
+        raise PathCollision("several pages would be written to " + ", ".join(clashes))
+
+
+def merge_outputs(static: Mapping[str, bytes], rendered: Mapping[str, bytes]) -> dict[str, bytes]:
+    check_unique([*static, *rendered])
+    return {**static, **rendered}
+
+
+def _article_page(article: Article, archive: Archive, by_slug: Mapping[str, Article]) -> Page:
+    related = tuple(by_slug[link.slug] for link in archive.related.get(article.slug, ()) if link.slug in by_slug)
+    teasers = tuple(
+        (link.teaser, by_slug.get(link.slug) if link.slug else None)
+        for link in archive.teasers.get(article.slug, ())
+    )
+    return Page(URLS.article(article), "article.html",
+                {"article": article, "related": related, "teasers": teasers})
+
+
+def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tuple[Article, ...]]]:
+    """Split newest-first `articles` into pages numbered from the oldest, newest page first.
+
+    Numbering from the oldest (as Nikola's static indexes do) means adding an
+    article changes only the newest pages; older page files keep their bytes.
+    The front page takes the newest full page too when the newest page is
+    short, so it never shows just one or two articles.
+    """
+    oldest_first = list(reversed(articles))
+    chunks = [tuple(reversed(oldest_first[i : i + per_page])) for i in range(0, len(oldest_first), per_page)]
+    if not chunks:
+        return [(1, ())]
+    numbered = [(number, chunk) for number, chunk in enumerate(chunks, start=1)]
+    numbered.reverse()
+    if len(numbered) > 1 and len(numbered[0][1]) < per_page:
+        front_number, front = numbered[0]
+        _, previous = numbered[1]
+        numbered[0:2] = [(front_number, front + previous)]
+    return numbered
+
+
+def _listing_pages(
+    front_path: str, older_pattern: str, template: str, articles: Sequence[Article], per_page: int,
+    extra: Mapping[str, Any],
+) -> list[Page]:
+    numbered = paginate(articles, per_page)
+    paths = [front_path] + [older_pattern.format(n=number) for number, _ in numbered[1:]]
+    pages = []
+    for index, (number, chunk) in enumerate(numbered):
+        listing = Listing(
+            articles=chunk,
+            newer=paths[index - 1] if index > 0 else None,
+            older=paths[index + 1] if index + 1 < len(paths) else None,
+            number=number,
+            total=len(numbered),
+        )
+        pages.append(Page(paths[index], template, {**extra, "listing": listing}))
+    return pages
+
+
+def group_by_tag(articles: Sequence[Article]) -> tuple[Group, ...]:
+    """Tags by article count (largest first), then name; one group per tag slug."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article in articles:
+        for name in dict.fromkeys(article.tags):
+            slug = slug_of(name)
+            names.setdefault(slug, name)
+            if not members[slug] or members[slug][-1] is not article:
+                members[slug].append(article)
+    groups = [Group(names[slug], slug, tuple(items)) for slug, items in members.items()]
+    return tuple(sorted(groups, key=lambda group: (-len(group.articles), group.slug)))
+
+
+def group_by_source(articles: Sequence[Article]) -> tuple[Group, ...]:
+    """Sources with at least one article, by name; the most frequent URL host stands for each."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    names: dict[str, str] = {}
+    urls: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        name = article.source.name
+        if not name:
+            continue
+        slug = slug_of(name)
+        names.setdefault(slug, name)
+        members[slug].append(article)
+        if article.source.url:
+            urls[slug][article.source.url] += 1
+    groups = [
+        Group(names[slug], slug, tuple(items), _most_common(urls[slug]))
+        for slug, items in members.items()
+    ]
+    return tuple(sorted(groups, key=lambda group: group.slug))
+
+
+def _most_common(counter: Counter[str]) -> str:
+    if not counter:
+        return ""
+    return min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def group_by_month(articles: Sequence[Article]) -> dict[int, dict[int, tuple[Article, ...]]]:
+    """year -> month -> articles, newest year and month first."""
+    tree: dict[int, dict[int, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        tree[article.day.year][article.day.month].append(article)
+    return {
+        year: {month: tuple(tree[year][month]) for month in sorted(tree[year], reverse=True)}
+        for year in sorted(tree, reverse=True)
+    }

@@ -1,0 +1,1 @@
+window.CHRONIQUE_SEARCH = {{ search_documents(articles)|tojson }};

@@ -1,0 +1,36 @@
+"""Shared fixtures: a built copy of the seeds, and a tiny article factory."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from chronique.build import BuildReport, BuildRequest, build_site
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+def build(content: Path, output: Path, **options: object) -> BuildReport:
+    return build_site(BuildRequest(content=content, output=output, cwd=output.parent, **options))  # type: ignore[arg-type]
+
+
+def write_article(folder: Path, name: str, title: str, day: str, body: str = "Texte.", **front: str) -> Path:
+    """A front-matter Markdown article, the way a person adds one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    extra = "".join(f"{key}: {value}\n" for key, value in front.items())
+    path = folder / name
+    path.write_text(f"---\ntitle: \"{title}\"\ndate: {day}\n{extra}---\n\n{textwrap.dedent(body)}\n", "utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds, with their site.yaml, built once for every test that only reads the result."""
+    root = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(SEEDS, root / "seeds")
+    build(root / "seeds", root / "site")
+    return root / "site"

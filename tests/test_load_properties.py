@@ -1,0 +1,109 @@
+"""Property tests: the reader only ever raises InputError, and front matter round-trips."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chronique.load import read_article
+from chronique.model import InputError
+from chronique.text import fold
+
+PATH = Path("prop/article.md")
+SHAPES = ["", "---\n", "+++\n", "Title: ", "<html>", "<!doctype html><article><h1>", "# ", "# **", "\ufeff"]
+PIECES = [
+    "\n",
+    "\n\n",
+    "---\n",
+    "+++\n",
+    "Le 30/10/2024\n",
+    "Le 31/02/2024\n",
+    "Le 1er décembre 2020\n",
+    "Les tags en relation\n",
+    "Les articles en relation\n",
+    "www.example.com\n",
+    "SOURCE WEB Par X\n",
+    "**13.12.2023 Titre**\n",
+    "**Source** : <https://example.org/x>\n",
+    "**+ « x » +**\n",
+    "title: x\n",
+    "date: 2024-01-01\n",
+    'title = "x"\n',
+    "tags: [a\n",
+    "<h1>T</h1>",
+    "<p>16 juin 2012. - x</p>",
+    '<meta name="date" content="x">',
+    "<time datetime='2024-02-30'>",
+    "Texte...\n",
+    "cut\ufffd...\n",
+    "é",
+]
+
+
+def expect_only_input_error(data: bytes) -> None:
+    try:
+        article = read_article(PATH, data)
+    except InputError as exc:
+        assert exc.problem.line >= 1
+        assert str(exc).startswith(f"{PATH}:{exc.problem.line}: ")
+    else:
+        assert article.title and article.slug
+        assert "\ufffd" not in article.text + article.title
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.binary())
+def test_arbitrary_bytes(data: bytes) -> None:
+    expect_only_input_error(data)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.sampled_from(SHAPES), st.text())
+def test_arbitrary_text_in_every_shape(shape: str, text: str) -> None:
+    expect_only_input_error((shape + text).encode("utf-8", "surrogatepass"))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=300)
+@given(st.sampled_from(SHAPES), st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=14))
+def test_plausible_pieces_in_every_shape(shape: str, pieces: list[str]) -> None:
+    expect_only_input_error((shape + "".join(pieces)).encode("utf-8", "surrogatepass"))
+
+
+def _clean(value: str) -> bool:
+    return bool(value) and unicodedata.normalize("NFC", value) == value
+
+
+words = st.text(
+    alphabet=st.characters(categories=("L", "N"), exclude_characters="\u0345"), min_size=1, max_size=12
+).filter(_clean)
+titles = st.lists(words, min_size=1, max_size=8).map(" ".join)
+offsets = st.integers(-12 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+moments = st.one_of(
+    st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
+    st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30), timezones=offsets).map(
+        lambda moment: moment.replace(microsecond=0)
+    ),
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=150)
+@given(titles, st.lists(words, max_size=6, unique_by=fold), moments, st.booleans())
+def test_front_matter_round_trip(title: str, tags: list[str], moment: date, draft: bool) -> None:
+    header = yaml.safe_dump(
+        {"title": title, "date": moment, "tags": tags, "draft": draft, "extra_key": title},
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    data = f"---\n{header}---\n\nLe texte.\n".encode()
+    article = read_article(PATH, data)
+    assert article.title == title
+    assert article.date == moment
+    assert article.tags == tuple(tags)
+    assert article.draft is draft
+    assert article.extra_items == (("extra_key", title),)
+    assert article.text == "Le texte."

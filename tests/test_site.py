@@ -1,0 +1,138 @@
+"""The seeds built into a whole site: links, markup contract, feeds, language, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import SEEDS, build, write_article
+from sitecheck import broken_links, internal_links
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SEED_PAGES = {
+    "2024/10/maroc-france-vers-une-cooperation-renforcee-en-securite-migration-et-grands-evenements.html": 12,
+    "2016/03/reunion-de-travail-a-paris-des-ministres-de-l-interieur-marocain-et-francais.html": 12,
+    "2023/12/migration-frontex-devoile-les-prochaines-etapes-pour-une-cooperation-plus-etroite-avec-le-maroc.html": 0,
+}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_internal_link_resolves_to_a_file(seed_site: Path) -> None:
+    assert len(internal_links(seed_site)) > 100
+    assert broken_links(seed_site) == []
+
+
+def test_the_expected_pages_exist(seed_site: Path) -> None:
+    for path in [*SEED_PAGES, "index.html", "tags.html", "sources.html", "sources/atlas-info.html",
+                 "archives.html", "2024/index.html", "2024/10/index.html", "2016/03/index.html", "feed.xml",
+                 "search.html", "search-index.js", "404.html", "static/style.css", "static/search.js"]:
+        assert (seed_site / path).is_file(), path
+    assert not (seed_site / "sitemap.xml").exists()  # no base_url in the seeds' site.yaml
+
+
+def test_article_markup_contract(seed_site: Path) -> None:
+    for path, teaser_count in SEED_PAGES.items():
+        page = soup(seed_site / path)
+        assert page.html["lang"] == "fr"
+        entry = page.select_one("article.h-entry")
+        assert entry.select_one(".p-name").get_text(strip=True)
+        published = entry.select_one("time.dt-published")
+        assert published["datetime"][:4] == path[:4]
+        assert entry.select_one(".e-content p")
+        assert entry.select_one("a.u-url")["href"] == Path(path).name
+        assert page.find("meta", property="og:title")["content"] == entry.select_one(".p-name").get_text(strip=True)
+        ld = json.loads(page.find("script", type="application/ld+json").string)
+        assert ld["@type"] == "NewsArticle" and ld["headline"] and ld["datePublished"][:4] == path[:4]
+        related = page.select("nav.related a")
+        assert len(related) == 2, path  # each seed links to the other two
+        assert {a["href"].split("/")[-1] for a in related} == {Path(p).name for p in SEED_PAGES if p != path}
+        assert len(page.select("section.teasers li")) == teaser_count
+        assert page.select("a[rel=tag].p-category"), "tags are links with rel=tag"
+
+
+def test_french_dates_and_strings(seed_site: Path) -> None:
+    page = soup(seed_site / next(iter(SEED_PAGES)))
+    assert page.select_one("time.dt-published").get_text() == "30 octobre 2024"
+    assert page.select_one(".skip-link").get_text() == "Aller au contenu"
+    assert "Articles liés" in page.select_one("nav.related h2").get_text()
+
+
+def test_listings_are_h_feeds(seed_site: Path) -> None:
+    home = soup(seed_site / "index.html")
+    assert home.select_one(".h-feed")
+    titles = [a.get_text() for a in home.select(".h-feed .h-entry .p-name a")]
+    assert len(titles) == 3
+    assert titles[0].startswith("Maroc-France")  # newest first
+    tags = soup(seed_site / "tags.html")
+    counts = [li.select_one(".count").get_text() for li in tags.select(".group-index li")]
+    numbers = [int(count.split()[0]) for count in counts]
+    assert numbers == sorted(numbers, reverse=True) and numbers[-1] >= 1
+    assert {count.split()[1] for count in counts} <= {"article", "articles"}
+    assert all(count.endswith("article") == (number == 1) for count, number in zip(counts, numbers, strict=True))
+
+
+def test_feeds_are_valid_atom(seed_site: Path) -> None:
+    feed = ET.parse(seed_site / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    assert all(entry.find(f"{ATOM}id").text.startswith("urn:uuid:") for entry in entries)
+    for tag_feed in (seed_site / "tags").glob("*.xml"):
+        assert ET.parse(tag_feed).getroot().findall(f"{ATOM}entry")
+
+
+def test_same_input_gives_byte_identical_output(seed_site: Path, tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    build(tmp_path / "seeds", tmp_path / "again")
+    first = {p.relative_to(seed_site): p.read_bytes() for p in seed_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p]] == []
+
+
+def test_english_site(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "a.md", "Hello", "2024-10-30", "Some *text*.")
+    (tmp_path / "site.yaml").write_text("language: en\nbase_url: https://example.org/news\n")
+    build(content, tmp_path / "site")
+    page = soup(tmp_path / "site" / "2024" / "10" / "hello.html")
+    assert page.html["lang"] == "en"
+    assert page.select_one("time.dt-published").get_text() == "October 30, 2024"
+    assert page.select_one(".skip-link").get_text() == "Skip to content"
+    assert page.find("link", rel="canonical")["href"] == "https://example.org/news/2024/10/hello.html"
+    sitemap = ET.parse(tmp_path / "site" / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/news/2024/10/hello.html" in locs
+    assert "Sitemap: https://example.org/news/sitemap.xml" in (tmp_path / "site" / "robots.txt").read_text()
+    assert soup(tmp_path / "site" / "tags.html").html["lang"] == "en"
+
+
+def test_article_html_is_sanitised_and_titles_escaped(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "x.md", "<b>Gras</b> & co", "2024-01-02",
+                  'Bonjour <script>alert(1)</script> <a href="javascript:alert(2)" onclick="x()">lien</a>.')
+    build(content, tmp_path / "site")
+    [page] = [p for p in (tmp_path / "site" / "2024" / "01").glob("*.html") if p.name != "index.html"]
+    html = page.read_text()
+    assert "<script>alert" not in html and "javascript:" not in html and "onclick" not in html
+    assert "&lt;b&gt;Gras&lt;/b&gt; &amp; co" in html
+
+
+def test_user_templates_and_static_override_the_theme(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "a.md", "Titre", "2024-10-30")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "404.html").write_text("{% extends 'base.html' %}{% block main %}PERDU{% endblock %}")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "extra.css").write_text("body{}")
+    build(content, tmp_path / "site")
+    assert "PERDU" in (tmp_path / "site" / "404.html").read_text()
+    assert (tmp_path / "site" / "static" / "extra.css").read_text() == "body{}"
+    assert (tmp_path / "site" / "static" / "style.css").is_file()
