@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -94,3 +95,47 @@ def test_refuses_output_inside_content(tmp_path: Path, capsys) -> None:
 def test_missing_content_folder(tmp_path: Path, capsys) -> None:
     assert main(["build", "--content", str(tmp_path / "nope"), "--output", str(tmp_path / "site")]) == 1
     assert "no such content folder" in capsys.readouterr().err
+
+
+BAD_INPUTS = {
+    "empty": (b"", 1),
+    "whitespace only": (b"  \n\n \n", 1),
+    "no title": (b"---\ndate: 2024-10-30\n---\nTexte sans titre.\n", 1),
+    "bad date": (b"---\ntitle: T\ndate: 2024-02-31\n---\nTexte\n", 3),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", 1),
+    "invalid UTF-8": (b"Titre\n\nUn paragraphe \xe9t\xe9 cass\xe9.\nLe 30/10/2024\n", 3),
+    "unclosed front matter": (b"---\ntitle: T\ndate: 2024-10-30\n\nTexte\n", 1),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_INPUTS)
+def test_each_bad_input_is_one_located_line(tmp_path: Path, kind: str, capsys) -> None:
+    data, line = BAD_INPUTS[kind]
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    (content / "bad.txt").write_bytes(data)
+    out = tmp_path / "site"
+
+    assert main(["build", "--strict", "--content", str(content), "--output", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{content / 'bad.txt'}:{line}: "), err
+    assert "Traceback" not in "\n".join(err)
+    assert not out.exists()
+
+    assert main(["build", "--quiet", "--content", str(content), "--output", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{content / 'bad.txt'}:{line}: ") and err[0].endswith("(skipped)")
+    assert (out / "2024" / "10" / "bon-article.html").is_file()
+
+
+def test_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
+    """Set and dict iteration must never leak into the output."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", "--output", f"site{seed}"],
+                       cwd=tmp_path, env=env, check=True, timeout=120)
+        site = tmp_path / f"site{seed}"
+        outputs.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]

@@ -100,10 +100,8 @@ def load_config(path: Path | None) -> SiteConfig:
         error = exc.errors()[0]
         location = tuple(error["loc"])
         key = ".".join(str(part) for part in location)
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key '{key}'"
-        else:
-            message = f"'{key}': {error['msg']}"
+        unknown = error["type"] == "extra_forbidden"
+        message = f"unknown key '{key}'" if unknown else f"'{key}': {error['msg']}"
         raise InputError(path, _line_of(root, location), message) from None
 
 

@@ -30,7 +30,6 @@ ENGLISH: dict[str, str] = {
     "Articles plus anciens": "Older articles",
     "Page %(number)d sur %(total)d": "Page %(number)d of %(total)d",
     "Pagination": "Pagination",
-    "Publié le": "Published on",
     "Source": "Source",
     "Lire l'original": "Read the original",
     "Articles liés": "Related articles",
@@ -66,7 +65,11 @@ class Language:
 
     def format_date(self, value: date | datetime, style: str = "long") -> str:
         day = value.date() if isinstance(value, datetime) else value
-        return babel_format_date(day, format=style, locale=self.code)
+        text = babel_format_date(day, format=style, locale=self.code)
+        if self.code == "fr" and day.day == 1 and style in ("long", "full"):
+            # French writes the first of the month as an ordinal ("1er mars"); CLDR does not.
+            text = text.replace("1 ", "1er ", 1)
+        return text
 
     def month_name(self, month: int) -> str:
         return str(get_month_names("wide", locale=self.code)[month])

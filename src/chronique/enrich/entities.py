@@ -256,7 +256,7 @@ def _strip(phrase: Phrase, lexicon: Lexicon) -> Phrase | None:
         # "Uruguayen Martin Lasarte": a common word before a full name is not part of it.
         before_title = start + 1 < end and fold_word(words_[start + 1]) in TITLE_WORDS
         before_name = lexicon.common(word) and _plain_name(words_[start + 1 : end], lexicon)
-        if not (opener or before_title and lexicon.common(word) or before_name
+        if not (opener or (before_title and lexicon.common(word)) or before_name
                 or folded in TITLE_WORDS or folded in STOP_WORDS or folded in PARTICLES):
             break
         start += 1
