@@ -81,8 +81,7 @@
     if (!queryTerms.length) return root.dataset.empty || "";
     if (!count) return root.dataset.none || "";
     const template = (count === 1 ? root.dataset.one : root.dataset.many) || "%(num)d";
-    // Jinja's new-style ngettext may already have put its sample count in place of %(num)d.
-    return template.includes("%(num)d") ? template.replace("%(num)d", count) : template.replace(/\d+/, count);
+    return template.replace("%(num)d", count);
   }
 
   function show(query) {

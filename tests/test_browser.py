@@ -1,7 +1,7 @@
 """The built site in a real browser, opened from disk (file://) as a reader would open it.
 
-Drives Debian's /usr/bin/chromium through Playwright: one browser for the module, a fresh
-context per test. Screenshots go to /tmp/chronique-shots/ for a human to look at.
+Drives Debian's /usr/bin/chromium through Playwright: one browser and one context for the module,
+a fresh page per test. Screenshots go to /tmp/chronique-shots/ for a human to look at.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ NAV_LINKS = [("Sources", "/sources.html"), ("Archives", "/archives.html"), ("Ét
 ARTICLE_URL = re.compile(r"/\d{4}/\d{2}/[^/]+\.html$")
 # Markup in a title must reach the reader as text: the search page builds results from the index.
 TRAP_TITLE = "Balise <img src=x onerror=window.__pwned=1> dans un titre"
+# The newest article says "dépêche" only in its body, so a title hit must outrank its recency.
+LATEST_TITLE = "Dernière heure : actualité {topic}"
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +62,12 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 short articles on three topics, 5 to a page: several listing pages and related links."""
     root = tmp_path_factory.mktemp("paged")
     content = root / "articles"
-    topics = list(TOPICS.items())
     for number in range(1, ARTICLES + 1):
-        topic, sentence = topics[number % len(topics)]
-        title = TRAP_TITLE if number == 1 else f"Dépêche {number:02d} : actualité {topic}"
+        topic = topic_of(number)
+        sentence = TOPICS[topic]
+        title = {1: TRAP_TITLE, ARTICLES: LATEST_TITLE.format(topic=topic)}.get(
+            number, f"Dépêche {number:02d} : actualité {topic}"
+        )
         body = f"{sentence}\n\nCette dépêche numéro {number} parle de {topic} au Maroc.\n"
         day = f"2024-01-{number:02d}"
         write_article(content, f"{number:02d}.md", title, day, body, tags=f"[{topic}, Maroc]")
@@ -72,6 +76,10 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     build(content, root / "site")
     return root / "site"
+
+
+def topic_of(number: int) -> str:
+    return list(TOPICS)[number % len(TOPICS)]
 
 
 @dataclass
@@ -153,11 +161,24 @@ def test_search_from_the_header_opens_the_article(tab: Tab, seed_site: Path) -> 
     tab.assert_clean()
 
 
-def test_search_ignores_accents_and_case(tab: Tab, seed_site: Path) -> None:
+def test_search_ignores_accents_and_case(tab: Tab, seed_site: Path, paged_site: Path) -> None:
     for query in ("securite", "SÉCURITÉ"):
         open_page(tab, seed_site, "search.html", f"q={query}")
         titles = result_titles(tab.page)
         assert any("sécurité" in title.lower() for title in titles), titles
+    # "actualité" is only in the titles, which the index keeps as written: the browser must fold them too.
+    for query in ("actualite", "ACTUALITÉ"):
+        open_page(tab, paged_site, "search.html", f"q={query}")
+        expect(tab.page.locator("#search-results li")).to_have_count(ARTICLES - 1)  # all but the trap title
+    tab.assert_clean()
+
+
+def test_search_ranks_title_hits_first_then_newest(tab: Tab, paged_site: Path) -> None:
+    open_page(tab, paged_site, "search.html", "q=depeche")
+    titles = result_titles(tab.page)
+    assert len(titles) == ARTICLES
+    assert titles[:2] == [f"Dépêche {n} : actualité {topic_of(n)}" for n in (ARTICLES - 1, ARTICLES - 2)]
+    assert titles[-2:] == [LATEST_TITLE.format(topic=topic_of(ARTICLES)), TRAP_TITLE]
     tab.assert_clean()
 
 
@@ -254,7 +275,9 @@ def test_first_tab_reveals_the_skip_link_which_focuses_main(tab: Tab, seed_site:
     assert _on_screen(tab.page, ".skip-link") is False
     tab.page.keyboard.press("Tab")
     expect(skip).to_be_focused()
-    tab.page.wait_for_function("document.querySelector('.skip-link').getBoundingClientRect().top >= 0")
+    tab.page.wait_for_function(
+        "document.querySelector('.skip-link').getBoundingClientRect().top >= 0", timeout=2000
+    )
     assert _on_screen(tab.page, ".skip-link") is True
     tab.page.keyboard.press("Enter")
     expect(tab.page.locator("#main")).to_be_focused()

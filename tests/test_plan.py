@@ -22,7 +22,7 @@ def newest_first(articles: list[Article]) -> list[Article]:
 def test_pages_are_numbered_from_the_oldest_and_the_front_is_never_short() -> None:
     items = newest_first([article(n) for n in range(23)])
     pages = paginate(items, 5)
-    assert [number for number, _ in pages] == [5, 3, 2, 1]
+    assert [number for number, _ in pages] == [4, 3, 2, 1]
     front = pages[0][1]
     assert len(front) == 8  # 3 newest + the full page before them
     assert front == tuple(items[:8])
@@ -67,3 +67,11 @@ def test_site_plan_paths() -> None:
     assert "sitemap.xml" not in paths
     with_base = {p.path for p in plan_site(archive, SiteConfig(base_url="https://example.org"))}
     assert {"sitemap.xml", "robots.txt"} <= with_base
+
+
+def test_listing_numbers_count_pages_from_the_oldest() -> None:
+    items = tuple(newest_first([article(n) for n in range(12)]))
+    pages = [p for p in plan_site(Archive(items, {}, {}), SiteConfig(per_page=5)) if p.template == "index.html"]
+    listings = [(p.path, p.context["listing"].number, p.context["listing"].total) for p in pages]
+    assert listings == [("index.html", 2, 2), ("page/1.html", 1, 2)]
+    assert pages[0].context["listing"].older == "page/1.html" and pages[1].context["listing"].newer == "index.html"

@@ -163,9 +163,9 @@ def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tupl
     numbered = [(number, chunk) for number, chunk in enumerate(chunks, start=1)]
     numbered.reverse()
     if len(numbered) > 1 and len(numbered[0][1]) < per_page:
-        front_number, front = numbered[0]
-        _, previous = numbered[1]
-        numbered[0:2] = [(front_number, front + previous)]
+        _, front = numbered[0]
+        previous_number, previous = numbered[1]
+        numbered[0:2] = [(previous_number, front + previous)]
     return numbered
 
 

@@ -16,7 +16,7 @@ from .entities import extract_entities, scan
 from .related import Candidate, build_index, related_links
 from .tags import BREAK, compile_taxonomy, display_names, merge_tags, tag_key, taxonomy_tags
 from .teasers import teaser_links
-from .words import terms
+from .words import stems
 
 __all__ = ["enrich"]
 
@@ -39,21 +39,22 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
         raise ValueError(f"duplicate slugs: {', '.join(duplicates)}")
 
     languages = [article.language or config.language for article in ordered]
-    stems = [
-        (terms(article.title, language), terms(article.text, language))
+    analysed = [
+        (stems(article.title, language), stems(article.text, language))
         for article, language in zip(ordered, languages, strict=True)
     ]
     topic_keys = [
-        [tag_key(tag) for tag in taxonomy_tags(compile_taxonomy(config.taxonomy, language), (*title, BREAK, *text))]
-        for (title, text), language in zip(stems, languages, strict=True)
+        [tag_key(tag) for tag in taxonomy_tags(compile_taxonomy(config.taxonomy, language), sequence)]
+        for sequence, language in zip(map(_sequence, analysed), languages, strict=True)
     ]
     found = extract_entities([scan(article.title, article.text) for article in ordered])
     entity_keys = [[key for key, _ in entities] for entities in found.per_article]
 
+    # Spellings vote for a tag's display name: one vote per article for an explicit tag, one per
+    # mention for an entity shown as a tag. Entities that are not shown do not vote.
     explicit_spellings = Counter(tag for article in ordered for tag in dict.fromkeys(article.tags))
-    kept_entities = {key for keys in entity_keys for key in keys}
-    entity_spellings = [found.spellings[key] for key in sorted(kept_entities) if key in found.spellings]
-    names = display_names(config.taxonomy, [explicit_spellings, *entity_spellings])
+    shown = sorted({key for keys in entity_keys for key in keys}) if config.entity_tags else []
+    names = display_names(config.taxonomy, [explicit_spellings, *(found.spellings[key] for key in shown)])
 
     enriched = []
     for article, topics, entities in zip(ordered, topic_keys, entity_keys, strict=True):
@@ -61,7 +62,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
         tags = tuple(names[key] for key in merge_tags(groups))
         enriched.append(dataclasses.replace(article, tags=tags))
 
-    text_index = build_index([_text_counts(title, text) for title, text in stems])
+    text_index = build_index([_text_counts(title, text) for title, text in analysed])
     tag_index = build_index(
         [
             dict.fromkeys(merge_tags([[tag_key(tag) for tag in article.tags], topics]), 1.0)
@@ -77,8 +78,16 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
     return Archive(tuple(enriched), related, teasers)
 
 
-def _text_counts(title: list[str], text: list[str]) -> Counter[str]:
-    counts = Counter(text)
-    for term in title:
-        counts[term] += TITLE_WEIGHT
+def _sequence(analysed: tuple[list[tuple[str, bool]], list[tuple[str, bool]]]) -> list[str]:
+    """Every stem of title and text, a break between them: what taxonomy phrases are matched in."""
+    title, text = analysed
+    return [stem for stem, _ in title] + [BREAK] + [stem for stem, _ in text]
+
+
+def _text_counts(title: list[tuple[str, bool]], text: list[tuple[str, bool]]) -> Counter[str]:
+    """Content stems with their counts, title words counted `TITLE_WEIGHT` times."""
+    counts = Counter(stem for stem, content in text if content)
+    for stem, content in title:
+        if content:
+            counts[stem] += TITLE_WEIGHT
     return counts

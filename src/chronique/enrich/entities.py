@@ -109,7 +109,7 @@ def scan(title: str, text: str) -> Scan:
     capital: Counter[str] = Counter()
     sources = [(text, False)] if is_title_case(title) else [(title, True), (text, False)]
     for source, in_title in sources:
-        clean = normalise_quotes(_URL.sub(" ", source) if _MAYBE_URL.search(source) else source)
+        clean = normalise_quotes(_URL.sub("\n", source) if _MAYBE_URL.search(source) else source)
         _scan_runs(clean, in_title, phrases, capital)
         for word, uses in Counter(_LOWER_WORD.findall(clean)).items():
             folded = fold_word(word)

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from .entities import entity_key
-from .words import terms
+from .words import stems
 
 # Marks the end of the title in a stem sequence, so a two-word rule never spans title and text.
 BREAK = ""
 
 Rule = tuple[str, ...]
-"""The stems of one taxonomy phrase, stop words left out: "coupe du monde" -> ("coup", "mond")."""
+"""The stems of one taxonomy phrase: "coupe du monde" -> ("coup", "du", "mond")."""
 
 
 def tag_key(name: str) -> str:
@@ -25,10 +25,7 @@ def tag_key(name: str) -> str:
 def compile_taxonomy(
     taxonomy: Mapping[str, Sequence[str]], language: str
 ) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
-    """Each tag with the stem sequences that mark it, in config order.
-
-    A phrase made only of stop words has no stems and can never match.
-    """
+    """Each tag with the stem sequences that mark it, in config order."""
     return _compile(tuple((tag, tuple(words)) for tag, words in taxonomy.items()), language)
 
 
@@ -38,16 +35,16 @@ def _compile(
 ) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
     compiled = []
     for tag, phrases in taxonomy:
-        rules = tuple(rule for rule in (tuple(terms(phrase, language)) for phrase in phrases) if rule)
+        rules = tuple(rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule)
         compiled.append((tag, rules))
     return tuple(compiled)
 
 
-def taxonomy_tags(rules: Sequence[tuple[str, Sequence[Rule]]], stems: Sequence[str]) -> list[str]:
-    """The tags whose rules occur in `stems` (consecutive stems for a multi-word rule), in config order."""
-    single = set(stems)
+def taxonomy_tags(rules: Sequence[tuple[str, Sequence[Rule]]], sequence: Sequence[str]) -> list[str]:
+    """The tags whose rules occur in `sequence` (consecutive stems for a phrase), in config order."""
+    single = set(sequence)
     lengths = {len(rule) for _, tag_rules in rules for rule in tag_rules if len(rule) > 1}
-    grams = {tuple(stems[i : i + n]) for n in lengths for i in range(len(stems) - n + 1)}
+    grams = {tuple(sequence[i : i + n]) for n in lengths for i in range(len(sequence) - n + 1)}
     return [
         tag
         for tag, tag_rules in rules

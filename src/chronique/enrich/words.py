@@ -134,24 +134,32 @@ def fold_word(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _word_terms(word: str, language: str) -> tuple[str, ...]:
+def _word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
+    """(stem, content word?) for each part of a word, split at hyphens and apostrophes."""
     out = []
     for part in _PARTS.split(fold(word)):
-        if len(part) >= 2 and part not in STOP_WORDS and not part.isdigit():
-            out.append(stem(part, language))
+        if part:
+            content = len(part) >= 2 and part not in STOP_WORDS and not part.isdigit()
+            out.append((stem(part, language), content))
     return tuple(out)
 
 
 _PARTS = re.compile(r"[-']")
 
 
-def terms(text: str, language: str = "fr") -> list[str]:
-    """Stems of the content words of `text`, in order: folded, stop words and numbers dropped.
+def stems(text: str, language: str = "fr") -> list[tuple[str, bool]]:
+    """(stem, content word?) for every word of `text`, in order, folded before stemming.
 
     Hyphenated and elided words count as their parts: "franco-marocaine" meets "marocaine", and
-    "l'intérieur" is "intérieur".
+    "l'intérieur" is "l" and "intérieur". Function words, numbers and single letters are kept but
+    marked, so that phrases still match word for word ("coupe du monde" is not "coupe, le monde").
     """
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     for word in WORD_RE.findall(normalise_quotes(text)):
-        out.extend(_word_terms(word, language))
+        out.extend(_word_stems(word, language))
     return out
+
+
+def terms(text: str, language: str = "fr") -> list[str]:
+    """Stems of the content words of `text`, in order: the words that say what a text is about."""
+    return [stem for stem, content in stems(text, language) if content]
