@@ -26,8 +26,9 @@ DAY = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def article(slug: str, text: str, day: date = date(2024, 1, 1), title: str = "", **fields: object) -> Article:
-    return Article(slug=slug, title=title or slug, date=day, origin=Path(f"{slug}.md"), body_html="",
-                   text=text, **fields)  # type: ignore[arg-type]
+    return Article(
+        slug=slug, title=title or slug, date=day, origin=Path(f"{slug}.md"), body_html="", text=text, **fields
+    )  # type: ignore[arg-type]
 
 
 def norm(index: Index, number: int) -> float:
@@ -35,6 +36,7 @@ def norm(index: Index, number: int) -> float:
 
 
 # -- the index ------------------------------------------------------------------------------------------
+
 
 def test_vectors_have_unit_length_and_postings_mirror_them() -> None:
     index = build_index([{"a": 3, "b": 1}, {"a": 1, "b": 2}, {"b": 1, "c": 5}])
@@ -61,7 +63,9 @@ def test_smooth_idf_and_sublinear_tf() -> None:
 
 
 def test_keys_in_most_documents_are_pruned_once_the_archive_is_large_enough() -> None:
-    docs = [{"common": 1, f"pair{i // 2}": 1} for i in range(20)] + [{f"pair{i // 2}": 1} for i in range(20, 40)]
+    docs = [{"common": 1, f"pair{i // 2}": 1} for i in range(20)] + [
+        {f"pair{i // 2}": 1} for i in range(20, 40)
+    ]
     # "common" is in exactly half of 40 documents: kept; in 21 of 40: pruned.
     assert "common" in build_index(docs).postings
     docs[20]["common"] = 1
@@ -95,6 +99,7 @@ def test_posting_list_scores_equal_brute_force_cosine(docs: list[dict[str, int]]
 
 
 # -- components and ranking --------------------------------------------------------------------------------
+
 
 def test_date_proximity_is_one_on_the_same_day_and_fades_over_a_year() -> None:
     assert date_proximity(DAY, DAY) == 1.0
@@ -136,8 +141,12 @@ def test_a_date_alone_never_relates_two_articles() -> None:
 
 def test_equal_scores_rank_the_newer_first_then_by_slug() -> None:
     same = [{"x": 1}] * 4
-    cands = [Candidate("b", DAY), Candidate("a", DAY), Candidate("c", DAY + timedelta(days=5)),
-             Candidate("q", DAY)]
+    cands = [
+        Candidate("b", DAY),
+        Candidate("a", DAY),
+        Candidate("c", DAY + timedelta(days=5)),
+        Candidate("q", DAY),
+    ]
     config = RelatedConfig(date_weight=0.0)
     links = related_links(cands, build_index(same), nothing(4), nothing(4), config)
     assert [link.slug for link in links["q"]] == ["c", "a", "b"]
@@ -160,6 +169,7 @@ def test_count_threshold_self_and_unlinkable_targets() -> None:
 
 # -- through enrich ------------------------------------------------------------------------------------------
 
+
 def test_articles_without_shared_words_are_not_related() -> None:
     archive = enrich(
         [
@@ -176,7 +186,9 @@ def test_articles_without_shared_words_are_not_related() -> None:
 def test_text_similarity_ranks_the_closer_article_first() -> None:
     archive = enrich(
         [
-            article("visas", "La France réduit les visas accordés aux Marocains, les demandes de visas explosent."),
+            article(
+                "visas", "La France réduit les visas accordés aux Marocains, les demandes de visas explosent."
+            ),
             article("visas2", "Les demandes de visas pour la France augmentent, les refus de visas aussi."),
             article("ble", "La France exporte du blé vers le Maroc ; les demandes de blé augmentent."),
         ],
@@ -194,23 +206,42 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
     assert enrich(arts, SiteConfig()) == enrich(arts[::-1], SiteConfig())
 
 
-VOCABULARY = ["Maroc", "France", "migration", "frontière", "sécurité", "football", "tourisme", "Rabat",
-              "coopération", "terrorisme", "économie", "énergie", "visa", "port", "Frontex", "accord"]
+VOCABULARY = [
+    "Maroc",
+    "France",
+    "migration",
+    "frontière",
+    "sécurité",
+    "football",
+    "tourisme",
+    "Rabat",
+    "coopération",
+    "terrorisme",
+    "économie",
+    "énergie",
+    "visa",
+    "port",
+    "Frontex",
+    "accord",
+]
 
 
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
         st.tuples(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12), st.integers(0, 2000)),
-        min_size=1, max_size=12,
+        min_size=1,
+        max_size=12,
     ),
     st.integers(0, 6),
 )
 def test_related_lists_are_ranked_bounded_and_never_hold_the_article(
     docs: list[tuple[list[str], int]], count: int
 ) -> None:
-    arts = [article(f"a{n}", " ".join(words) + ".", date(2020, 1, 1) + timedelta(days=day))
-            for n, (words, day) in enumerate(docs)]
+    arts = [
+        article(f"a{n}", " ".join(words) + ".", date(2020, 1, 1) + timedelta(days=day))
+        for n, (words, day) in enumerate(docs)
+    ]
     archive = enrich(arts, SiteConfig(related=RelatedConfig(count=count)))
     published = {item.slug: item.published for item in arts}
     assert set(archive.related) == set(published)
@@ -218,3 +249,9 @@ def test_related_lists_are_ranked_bounded_and_never_hold_the_article(
         assert len(links) <= count and slug not in {link.slug for link in links}
         keys = [(-link.score, -published[link.slug].timestamp(), link.slug) for link in links]
         assert keys == sorted(keys) and all(link.score > 0 for link in links)
+
+
+def test_a_limited_query_looks_up_only_the_heaviest_keys() -> None:
+    index = build_index([{"rare": 1, "usual": 1}, {"rare": 1}, {"usual": 1}, {"usual": 1}])
+    assert set(similarities(index, 0)) == {1, 2, 3}
+    assert set(similarities(index, 0, limit=1)) == {1}  # "rare" weighs more: fewer documents hold it

@@ -56,7 +56,9 @@ def test_seed_config_is_a_valid_site_yaml(seeds: tuple[tuple[Article, ...], Site
     assert {"migration", "sécurité", "terrorisme", "coopération", "frontières"} <= set(config.taxonomy)
 
 
-def test_teasers_of_the_seeds_name_nothing_in_the_archive(seeds: tuple[tuple[Article, ...], SiteConfig]) -> None:
+def test_teasers_of_the_seeds_name_nothing_in_the_archive(
+    seeds: tuple[tuple[Article, ...], SiteConfig],
+) -> None:
     articles, config = seeds
     archive = enrich(articles, config)
     for article in articles:
@@ -76,7 +78,8 @@ def test_the_result_does_not_depend_on_input_order(rng: random.Random) -> None:
 def precision_at_5(archive: Archive, category: dict[str, str]) -> float:
     """Share of each article's 5 related articles that share its category, averaged over articles."""
     return sum(
-        sum(category[link.slug] == category[slug] for link in links[:5]) / 5 for slug, links in archive.related.items()
+        sum(category[link.slug] == category[slug] for link in links[:5]) / 5
+        for slug, links in archive.related.items()
     ) / len(archive.related)
 
 
@@ -84,14 +87,22 @@ def dev_corpus() -> tuple[list[Article], dict[str, str]]:
     with DEV_CORPUS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     articles = [
-        Article(slug=f"dev-{n:03d}", title=row["headline"], date=date(2020, 1, 1), origin=Path(f"{n}.tsv"),
-                body_html="", text=row["text"])
+        Article(
+            slug=f"dev-{n:03d}",
+            title=row["headline"],
+            date=date(2020, 1, 1),
+            origin=Path(f"{n}.tsv"),
+            body_html="",
+            text=row["text"],
+        )
         for n, row in enumerate(rows)
     ]
     return articles, {article.slug: row["category"] for article, row in zip(articles, rows, strict=True)}
 
 
-@pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository")
+@pytest.mark.skipif(
+    not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository"
+)
 def test_text_similarity_finds_same_topic_articles_on_the_dev_corpus() -> None:
     # RELATED.md's baseline for this recipe (stems, stop words, sublinear tf, min_df 2, max_df 0.5) is 0.715.
     articles, category = dev_corpus()

@@ -17,8 +17,9 @@ from chronique.model import Article
 
 
 def article(slug: str, title: str, text: str, day: date = date(2024, 1, 1), **fields: object) -> Article:
-    return Article(slug=slug, title=title, date=day, origin=Path(f"{slug}.txt"), body_html="", text=text,
-                   **fields)  # type: ignore[arg-type]
+    return Article(
+        slug=slug, title=title, date=day, origin=Path(f"{slug}.txt"), body_html="", text=text, **fields
+    )  # type: ignore[arg-type]
 
 
 def topics(taxonomy: dict[str, list[str]], text: str, title: str = "") -> list[str]:
@@ -99,9 +100,11 @@ def test_an_entity_needs_two_mentions_or_the_title() -> None:
 
 
 def test_titles_articles_and_plurals_are_not_part_of_a_name() -> None:
-    text = ("Le Maroc et la France. Le ministre de l'Intérieur, M. Mohamed Hassad, a reçu Mme Rachida Dati. "
-            "Au Maroc, Mohamed Hassad et Rachida Dati ont parlé des Comores et de la Comore voisine. "
-            "Les Comores aussi.")
+    text = (
+        "Le Maroc et la France. Le ministre de l'Intérieur, M. Mohamed Hassad, a reçu Mme Rachida Dati. "
+        "Au Maroc, Mohamed Hassad et Rachida Dati ont parlé des Comores et de la Comore voisine. "
+        "Les Comores aussi."
+    )
     (found,) = entities(text)
     assert set(found) == {"comore", "maroc", "mohamed hassad", "rachida dati"}
     assert entity_key("Comores") == entity_key("la Comore")
@@ -114,22 +117,29 @@ def test_a_lone_surname_is_the_full_name_seen_in_the_archive() -> None:
 
 
 def test_a_surname_shared_by_two_full_names_stays_alone() -> None:
-    texts = ["Emmanuel Macron parle. Emmanuel Macron répond.", "Brigitte Macron visite. Brigitte Macron rit.",
-             "Selon Macron, tout va bien. Macron insiste."]
+    texts = [
+        "Emmanuel Macron parle. Emmanuel Macron répond.",
+        "Brigitte Macron visite. Brigitte Macron rit.",
+        "Selon Macron, tout va bien. Macron insiste.",
+    ]
     assert entities(*texts)[2] == ["macron"]
 
 
 def test_a_common_word_capitalised_before_a_place_is_dropped() -> None:
-    texts = ["Les ministres de l'Intérieur du Maroc et de la France. L'intérieur du pays est calme.",
-             "Au Maroc, la Coupe du Monde se prépare. La Coupe du Monde aura lieu au Maroc."]
+    texts = [
+        "Les ministres de l'Intérieur du Maroc et de la France. L'intérieur du pays est calme.",
+        "Au Maroc, la Coupe du Monde se prépare. La Coupe du Monde aura lieu au Maroc.",
+    ]
     first, second = entities(*texts)
     assert "interieur du maroc" not in first and "maroc" in second
     assert "coupe du monde" in second
 
 
 def test_names_joined_by_a_hyphen_are_split_when_both_are_known() -> None:
-    texts = ["Maroc-France : le sommet. Le Maroc accueille. La France aussi. Au Maroc, en France.",
-             "Jean-Marc Ayrault a parlé. Jean-Marc Ayrault a conclu."]
+    texts = [
+        "Maroc-France : le sommet. Le Maroc accueille. La France aussi. Au Maroc, en France.",
+        "Jean-Marc Ayrault a parlé. Jean-Marc Ayrault a conclu.",
+    ]
     first, second = entities(*texts)
     assert first[:2] == ["maroc", "france"]
     assert second == ["jean marc ayrault"]
@@ -144,15 +154,24 @@ def test_entities_are_capped_per_article() -> None:
 
 
 def test_urls_do_not_make_a_name_common() -> None:
-    text = "L'agence Frontex publie sur frontex.europa.eu ses chiffres, que Frontex détaille sur www.frontex.eu."
+    text = (
+        "L'agence Frontex publie sur frontex.europa.eu ses chiffres, que Frontex détaille sur www.frontex.eu."
+    )
     assert entities(text) == [["frontex"]]
 
 
 # -- names and order ----------------------------------------------------------------------------------------
 
+
 def test_display_name_is_the_most_frequent_spelling_then_the_first_sorted() -> None:
-    names = display_names(["sécurité"], [Counter({"maroc": 1, "Maroc": 3}), Counter({"MAROC": 1}),
-                                          Counter({"Sécurité": 9, "Rabat": 1, "rabat": 1})])
+    names = display_names(
+        ["sécurité"],
+        [
+            Counter({"maroc": 1, "Maroc": 3}),
+            Counter({"MAROC": 1}),
+            Counter({"Sécurité": 9, "Rabat": 1, "rabat": 1}),
+        ],
+    )
     assert names == {"securite": "sécurité", "maroc": "Maroc", "rabat": "Rabat"}
 
 
@@ -165,8 +184,12 @@ def test_tag_key_ignores_case_accents_punctuation_articles_and_plurals() -> None
 def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() -> None:
     config = SiteConfig(taxonomy={"migration": ["migrant"], "sécurité": ["sécurité"]})
     arts = [
-        article("a", "Frontex au Maroc", "L'agence Frontex et les migrants : Frontex renforce la sécurité au Maroc.",
-                tags=("maroc", "Dossier")),
+        article(
+            "a",
+            "Frontex au Maroc",
+            "L'agence Frontex et les migrants : Frontex renforce la sécurité au Maroc.",
+            tags=("maroc", "Dossier"),
+        ),
         article("b", "Autre", "Le Maroc, encore le Maroc.", tags=("Sécurité",), day=date(2024, 2, 1)),
     ]
     archive = enrich(arts, config)
@@ -176,5 +199,6 @@ def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() 
     assert [item.slug for item in archive.articles] == ["b", "a"]
     no_entities = enrich(arts, config.model_copy(update={"entity_tags": False}))
     assert {item.slug: item.tags for item in no_entities.articles} == {
-        "a": ("maroc", "Dossier", "migration", "sécurité"), "b": ("sécurité",),
+        "a": ("maroc", "Dossier", "migration", "sécurité"),
+        "b": ("sécurité",),
     }

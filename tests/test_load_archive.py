@@ -139,3 +139,9 @@ def test_seeds_folder_loads_cleanly() -> None:
     assert loaded.problems == ()
     assert len(loaded.articles) == 3
     assert len({article.slug for article in loaded.articles}) == 3
+
+
+def test_slug_index_is_reserved_for_month_archives(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Index\ndate: 2024-01-02\n---\nTexte\n", "utf-8")
+    [article] = load_archive(tmp_path).articles
+    assert article.slug == "index-2"

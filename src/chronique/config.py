@@ -26,7 +26,7 @@ class RelatedConfig(_Strict):
     min_score: Annotated[float, Field(ge=0)] = 0.0
     text_weight: Annotated[float, Field(ge=0)] = 1.0
     tag_weight: Annotated[float, Field(ge=0)] = 0.5
-    entity_weight: Annotated[float, Field(ge=0)] = 0.5
+    entity_weight: Annotated[float, Field(ge=0)] = 0.05
     date_weight: Annotated[float, Field(ge=0)] = 0.1
 
 

@@ -22,8 +22,29 @@ from .words import STOP_WORDS, Token, fold_word, normalise_quotes, words
 
 # Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
 PARTICLES = frozenset(
-    {"de", "du", "des", "d'", "la", "l'", "el", "al", "ben", "bin", "ibn", "ould", "abou", "abu",
-     "van", "von", "der", "di", "da", "dos", "del"}
+    {
+        "de",
+        "du",
+        "des",
+        "d'",
+        "la",
+        "l'",
+        "el",
+        "al",
+        "ben",
+        "bin",
+        "ibn",
+        "ould",
+        "abou",
+        "abu",
+        "van",
+        "von",
+        "der",
+        "di",
+        "da",
+        "dos",
+        "del",
+    }
 )
 # Only these French ones split "Intérieur du Maroc": Arabic "ben"/"el" bind a name's parts.
 _SPLIT_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "l'"})
@@ -33,7 +54,9 @@ _PLACE_WORDS = frozenset({"a", "au", "aux", "en"})
 _ABBREVIATIONS = frozenset({"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mgr", "gal"})
 # Possessive "++": a plain "+" would backtrack through every word that is not a domain name.
 _MAYBE_URL = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2}")
-_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.-])[\w.-]++@\S+|\b[\w-]++(?:\.[a-z]{2,}+){1,3}+(?:/\S*)?", re.I)
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|(?<![\w.-])[\w.-]++@\S+|\b[\w-]++(?:\.[a-z]{2,}+){1,3}+(?:/\S*)?", re.I
+)
 MAX_WORDS = 6
 # An entity becomes a tag when mentioned this often, or once in the title: a single passing mention
 # ("en présence de M. Patrick Calvar") does not make an article about it, and one-off mentions are
@@ -63,8 +86,11 @@ class Phrase:
     def part(self, start: int, end: int) -> Phrase:
         first = start == 0
         return Phrase(
-            self.words[start:end], self.joins[start : end - 1] if end > start else (),
-            self.initial and first, self.placed and first, self.in_title,
+            self.words[start:end],
+            self.joins[start : end - 1] if end > start else (),
+            self.initial and first,
+            self.placed and first,
+            self.in_title,
         )
 
 
@@ -136,7 +162,7 @@ _LOWER = "a-zß-öø-ÿœ"
 _LOWER_WORD = re.compile(rf"(?<![^\W_])[{_LOWER}][{_LOWER}0-9]*(?:[-'][{_LOWER}0-9]+)*(?![^\W_])")
 _BREAKS = re.compile(r"[\s']")
 _SPACES = " \t\u00a0\u202f"
-_OPENER_CHARS = frozenset(".!?…\n«“„\"—–•:;")
+_OPENER_CHARS = frozenset('.!?…\n«“„"—–•:;')
 
 
 def _context(text: str, start: int) -> tuple[bool, bool]:
@@ -256,8 +282,14 @@ def _strip(phrase: Phrase, lexicon: Lexicon) -> Phrase | None:
         # "Uruguayen Martin Lasarte": a common word before a full name is not part of it.
         before_title = start + 1 < end and fold_word(words_[start + 1]) in TITLE_WORDS
         before_name = lexicon.common(word) and _plain_name(words_[start + 1 : end], lexicon)
-        if not (opener or (before_title and lexicon.common(word)) or before_name
-                or folded in TITLE_WORDS or folded in STOP_WORDS or folded in PARTICLES):
+        if not (
+            opener
+            or (before_title and lexicon.common(word))
+            or before_name
+            or folded in TITLE_WORDS
+            or folded in STOP_WORDS
+            or folded in PARTICLES
+        ):
             break
         start += 1
     while end > start and fold_word(phrase.words[end - 1]) in PARTICLES:

@@ -7,6 +7,7 @@ def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of `text`: long lists read better as prose blocks."""
     return frozenset(text.split())
 
+
 MONTHS_AND_DAYS = word_set(
     """
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre

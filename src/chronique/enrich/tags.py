@@ -35,7 +35,9 @@ def _compile(
 ) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
     compiled = []
     for tag, phrases in taxonomy:
-        rules = tuple(rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule)
+        rules = tuple(
+            rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule
+        )
         compiled.append((tag, rules))
     return tuple(compiled)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import snowballstemmer
 
@@ -110,8 +110,13 @@ def _elided(head: str, rest: str) -> bool:
     return head in NOUN_ELISIONS or (head in ELISIONS and not rest[0].isupper())
 
 
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # Snowball's name, not ours
+
+
 @lru_cache(maxsize=8)
-def _stemmer(language: str) -> snowballstemmer.stemmer | None:
+def _stemmer(language: str) -> _Stemmer | None:
+    # snowballstemmer uses PyStemmer's C build when it is installed: same stems, ~50x faster.
     name = _STEMMER_LANGUAGES.get(language)
     return snowballstemmer.stemmer(name) if name else None
 

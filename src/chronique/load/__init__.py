@@ -26,6 +26,7 @@ _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECAS
 _JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _BOM = "\ufeff"
+RESERVED_SLUGS = frozenset({"index"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,9 @@ def read_article(relative: Path, data: bytes) -> Article:
 
 def unique_slugs(articles: list[Article]) -> list[Article]:
     """Earlier (date, origin) keeps a contested slug; later ones get -2, -3… never taking a slug in use."""
-    taken = {article.slug for article in articles}
-    owners: set[str] = set()
+    # "index" belongs to the month archive that shares the article's folder (YYYY/MM/index.html).
+    taken = {article.slug for article in articles} | RESERVED_SLUGS
+    owners: set[str] = set(RESERVED_SLUGS)
     renamed: dict[Path, str] = {}
     for article in sorted(articles, key=lambda item: (item.published, item.origin)):
         if article.slug not in owners:
