@@ -136,3 +136,37 @@ def test_user_templates_and_static_override_the_theme(tmp_path: Path) -> None:
     assert "PERDU" in (tmp_path / "site" / "404.html").read_text()
     assert (tmp_path / "site" / "static" / "extra.css").read_text() == "body{}"
     assert (tmp_path / "site" / "static" / "style.css").is_file()
+
+
+def test_teaser_naming_an_archived_article_links_to_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "target.md", "Tourisme au Maroc : record 2024 et plan ambitieux pour 2025", "2024-01-10")
+    (content / "press.txt").write_text(
+        "Un article de presse\n\nLe paragraphe du corps de l'article.\nLe 30/10/2024\nSOURCE WEB Par Atlas Info\n"
+        "Les tags en relation\nLes articles en relation\n\n"
+        "Tourisme au Maroc : record 2024 et plan ambit\nDans un contexte de forte dynamique...\n\n"
+        "Tourisme au Maroc : record 2023\nUn autre article...\n",
+        "utf-8",
+    )
+    build(content, tmp_path / "site")
+    page = soup(tmp_path / "site" / "2024" / "10" / "un-article-de-presse.html")
+    teasers = page.select("section.teasers li")
+    assert len(teasers) == 2
+    assert teasers[0].select_one("a.teaser-title")["href"] == (
+        "../01/tourisme-au-maroc-record-2024-et-plan-ambitieux-pour-2025.html")
+    assert teasers[1].select_one("a") is None  # a near miss stays plain text
+    assert broken_links(tmp_path / "site") == []
+
+
+def test_links_resolve_on_a_paginated_multi_source_site(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for n in range(23):
+        write_article(content, f"a{n:02d}.md", f"Article numéro {n}", f"20{20 + n % 4}-{1 + n % 12:02d}-0{1 + n % 9}",
+                      f"Texte {n} sur la coopération.", tags=f"[Thème {n % 3}, Commun]", source=f"Journal {n % 2}")
+    (tmp_path / "site.yaml").write_text("per_page: 5\nbase_url: https://example.org/\n")
+    build(content, tmp_path / "site")
+    site = tmp_path / "site"
+    assert (site / "page" / "1.html").is_file() and (site / "tags" / "commun" / "1.html").is_file()
+    assert (site / "sources" / "journal-0.html").is_file()
+    assert broken_links(site) == []
+    assert soup(site / "404.html").find("base")["href"] == "https://example.org/"
