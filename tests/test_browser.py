@@ -72,7 +72,7 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         day = f"2024-01-{number:02d}"
         write_article(content, f"{number:02d}.md", title, day, body, tags=f"[{topic}, Maroc]")
     (root / "site.yaml").write_text(
-        f"title: Dépêches de test\nlanguage: fr\nper_page: {PER_PAGE}\nentity_tags: false\n", "utf-8"
+        f"title: Dépêches de test\nlanguage: fr\nper_page: {PER_PAGE}\ntags:\n  entities: false\n", "utf-8"
     )
     build(content, root / "site")
     return root / "site"

@@ -41,7 +41,7 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
         ("language: de\n", 1, "'language': Input should be 'fr' or 'en'"),
         ("related:\n  count: -1\n", 2, "'related.count': Input should be greater than or equal to 0"),
         ("base_url: example.org\n", 1, "'base_url': Value error, must be an absolute http(s) URL"),
-        ("taxonomy:\n  migration: []\n", 1, "tag 'migration' has no words"),
+        ("taxonomy:\n  migration: []\n", 2, "'taxonomy.migration': Value error, a rule needs words, aliases or hide"),
         ("title: [unclosed\n", 2, "invalid YAML"),
         ("- a\n- b\n", 1, "must be a mapping"),
     ],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chronique.config import SiteConfig
+from chronique.config import SiteConfig, TagsConfig
 from chronique.enrich import enrich
 from chronique.enrich.entities import MAX_ENTITIES, entity_key, extract_entities, scan
 from chronique.enrich.tags import compile_taxonomy, display_names, tag_key, taxonomy_tags
@@ -197,7 +197,7 @@ def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() 
     assert by_slug["a"].tags == ("Maroc", "Dossier", "migration", "sécurité", "Frontex")
     assert by_slug["b"].tags == ("sécurité", "Maroc")
     assert [item.slug for item in archive.articles] == ["b", "a"]
-    no_entities = enrich(arts, config.model_copy(update={"entity_tags": False}))
+    no_entities = enrich(arts, config.model_copy(update={"tags": TagsConfig(entities=False)}))
     assert {item.slug: item.tags for item in no_entities.articles} == {
         "a": ("maroc", "Dossier", "migration", "sécurité"),
         "b": ("sécurité",),

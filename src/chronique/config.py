@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .model import InputError
 
@@ -30,6 +30,40 @@ class RelatedConfig(_Strict):
     date_weight: Annotated[float, Field(ge=0)] = 0.1
 
 
+class TaxonomyRule(_Strict):
+    """One topic tag: the words that mark it, the tag names it absorbs, whether it is shown.
+
+    In site.yaml a plain list is the short form for `words`.
+    """
+
+    words: list[str] = []
+    """Words or phrases that give an article this tag, regardless of accents, case and inflection."""
+    aliases: list[str] = []
+    """Other tag names (explicit or found in the text) that are renamed to this tag and merged into it."""
+    hide: bool = False
+    """Hidden tags are neither shown on articles nor given pages (they still count for related articles)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: object) -> object:
+        return {"words": value} if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _does_something(self) -> TaxonomyRule:
+        if not (self.words or self.aliases or self.hide):
+            raise ValueError("a rule needs words, aliases or hide: true")
+        return self
+
+
+class TagsConfig(_Strict):
+    entities: bool = True
+    """Add named entities (people, places, organisations) found in the text as tags."""
+    max_entities: Annotated[int, Field(ge=0, le=50)] = 6
+    """At most this many entity tags per article, the most mentioned first."""
+    min_articles: Annotated[int, Field(ge=1)] = 1
+    """A tag gets a page (and is shown on articles) only when at least this many articles carry it."""
+
+
 class SiteConfig(_Strict):
     title: str = "Chronique"
     description: str = ""
@@ -39,10 +73,9 @@ class SiteConfig(_Strict):
     author: str = ""
     per_page: Annotated[int, Field(ge=1, le=1000)] = 20
     feed_size: Annotated[int, Field(ge=1, le=1000)] = 20
-    entity_tags: bool = True
-    """Add named entities (people, places, organisations) found in the text as tags."""
-    taxonomy: dict[str, list[str]] = {}
-    """Topic tag -> words that mark it, matched regardless of accents, case and inflection."""
+    tags: TagsConfig = TagsConfig()
+    taxonomy: dict[str, TaxonomyRule] = {}
+    """Topic tag -> its rule; config order is the order topic tags are shown in."""
     related: RelatedConfig = RelatedConfig()
 
     @field_validator("base_url")
@@ -54,13 +87,14 @@ class SiteConfig(_Strict):
 
     @field_validator("taxonomy")
     @classmethod
-    def _nonempty_rules(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for tag, words in value.items():
-            if not tag.strip():
-                raise ValueError("a tag name is empty")
-            if not words:
-                raise ValueError(f"tag {tag!r} has no words")
+    def _named_rules(cls, value: dict[str, TaxonomyRule]) -> dict[str, TaxonomyRule]:
+        if any(not tag.strip() for tag in value):
+            raise ValueError("a tag name is empty")
         return value
+
+    def topic_words(self) -> dict[str, list[str]]:
+        """Taxonomy tags that are given by words, with their words."""
+        return {tag: rule.words for tag, rule in self.taxonomy.items() if rule.words}
 
 
 CONFIG_NAME = "site.yaml"

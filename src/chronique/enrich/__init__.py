@@ -28,7 +28,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
     """Final tags, related articles and teaser links for a whole archive; articles newest first.
 
     Tags: the article's own, then the taxonomy's (config order), then named entities (most
-    mentioned first; only with `config.entity_tags`). One display name per `tag_key`.
+    mentioned first; only with `config.tags.entities`). One display name per `tag_key`.
     Related: see `related.related_links`; entities count in the score even when they are not
     shown as tags. Drafts are never the target of a related or teaser link.
     """
@@ -44,7 +44,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
         for article, language in zip(ordered, languages, strict=True)
     ]
     topic_keys = [
-        [tag_key(tag) for tag in taxonomy_tags(compile_taxonomy(config.taxonomy, language), sequence)]
+        [tag_key(tag) for tag in taxonomy_tags(compile_taxonomy(config.topic_words(), language), sequence)]
         for sequence, language in zip(map(_sequence, analysed), languages, strict=True)
     ]
     found = extract_entities([scan(article.title, article.text) for article in ordered])
@@ -53,12 +53,12 @@ def enrich(articles: Sequence[Article], config: SiteConfig) -> Archive:
     # Spellings vote for a tag's display name: one vote per article for an explicit tag, one per
     # mention for an entity shown as a tag. Entities that are not shown do not vote.
     explicit_spellings = Counter(tag for article in ordered for tag in dict.fromkeys(article.tags))
-    shown = sorted({key for keys in entity_keys for key in keys}) if config.entity_tags else []
-    names = display_names(config.taxonomy, [explicit_spellings, *(found.spellings[key] for key in shown)])
+    shown = sorted({key for keys in entity_keys for key in keys}) if config.tags.entities else []
+    names = display_names(config.topic_words(), [explicit_spellings, *(found.spellings[key] for key in shown)])
 
     enriched = []
     for article, topics, entities in zip(ordered, topic_keys, entity_keys, strict=True):
-        groups = [[tag_key(tag) for tag in article.tags], topics, entities if config.entity_tags else []]
+        groups = [[tag_key(tag) for tag in article.tags], topics, entities if config.tags.entities else []]
         tags = tuple(names[key] for key in merge_tags(groups))
         enriched.append(dataclasses.replace(article, tags=tags))
 
