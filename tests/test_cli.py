@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,25 @@ def test_output_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
         site = tmp_path / f"site{seed}"
         outputs.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
+
+
+def test_related_explains_each_component(capsys) -> None:
+    slug = "maroc-france-vers-une-cooperation-renforcee-en-securite-migration-et-grands-evenements"
+    assert main(["related", slug, "--content", str(SEEDS)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Maroc-France : vers une coopération")
+    ranks = [line for line in out if re.match(r"\s*\d+\. ", line)]
+    assert len(ranks) == 2
+    sums = [line for line in out if line.strip().startswith("= text ")]
+    for rank, parts in zip(ranks, sums, strict=True):
+        score = float(rank.split()[1])
+        words = parts.replace("=", "").replace("+", "").split()
+        assert words[0::2][:4] == ["text", "tags", "entities", "date"]
+        components = [float(word) for word in words[1::2]]
+        assert abs(sum(components) - score) < 1e-3
+
+
+def test_related_unknown_slug_suggests(capsys) -> None:
+    assert main(["related", "maroc-france", "--content", str(SEEDS)]) == 1
+    err = capsys.readouterr().err
+    assert "no article with slug 'maroc-france'; did you mean maroc-france-vers-une" in err

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .config import find_config, load_config
+from .config import SiteConfig, find_config, load_config
 from .enrich import enrich
-from .load import load_archive
-from .model import Problem
+from .load import Loaded, load_archive
+from .model import Article, Problem
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
 from .write import WriteReport, check_output_dir, write_site
@@ -29,6 +29,9 @@ class BuildRequest:
     """site.yaml; None looks beside the content folder, then in the working directory."""
     strict: bool = False
     cwd: Path = field(default_factory=Path.cwd)
+
+    def site_config(self) -> SiteConfig:
+        return load_config(self.config or find_config(self.content, self.cwd))
 
     @property
     def cache(self) -> Path:
@@ -55,11 +58,11 @@ class BuildFailed(Exception):
 def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) -> BuildReport:
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
-    config = load_config(request.config or find_config(request.content, request.cwd))
+    config = request.site_config()
     loaded = clock.lap("load", load_archive(request.content))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    archive = clock.lap("enrich", enrich([a for a in loaded.articles if not a.draft], config))
+    archive = clock.lap("enrich", enrich(publishable(loaded), config))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
     files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(pages), config, theme)))
@@ -71,6 +74,11 @@ def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) 
         problems=loaded.problems,
         timings=clock.laps(),
     )
+
+
+def publishable(loaded: Loaded) -> list[Article]:
+    """Drafts are read (so their errors show) but never published."""
+    return [article for article in loaded.articles if not article.draft]
 
 
 def _manifest_path(request: BuildRequest) -> Path:

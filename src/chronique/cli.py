@@ -7,6 +7,7 @@ line on stderr and the exit status says whether the site was written.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 import time
 from collections.abc import Sequence
@@ -15,7 +16,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import __version__
-from .build import BuildFailed, BuildReport, BuildRequest, build_site
+from .build import BuildFailed, BuildReport, BuildRequest, build_site, publishable
+from .enrich import enrich
+from .load import load_archive
 from .model import InputError
 from .plan import Page, PathCollision
 from .write import UnsafeOutput
@@ -34,6 +37,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
+    related = commands.add_parser("related", help="show an article's related list and why each is there")
+    related.add_argument("slug", help="the article's slug (its file name in the site, without .html)")
+    related.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    related.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
     return root
 
 
@@ -44,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser().parse_args(args)
     if options.command == "build":
         return run_build(options)
+    if options.command == "related":
+        return run_related(options)
     parser().print_help()
     return EXIT_USAGE
 
@@ -74,6 +83,40 @@ def run_build(options: argparse.Namespace) -> int:
         _err(f"{problem} (skipped)")
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
+    return EXIT_OK
+
+
+def run_related(options: argparse.Namespace) -> int:
+    request = BuildRequest(content=options.content, config=options.config)
+    if not request.content.is_dir():
+        return _fail(f"chronique: {request.content}: no such content folder")
+    try:
+        config = request.site_config()
+        loaded = load_archive(request.content)
+        archive = enrich(publishable(loaded), config)
+    except InputError as error:
+        return _fail(str(error.problem))
+    for problem in loaded.problems:
+        _err(f"{problem} (skipped)")
+    by_slug = {article.slug: article for article in archive.articles}
+    article = by_slug.get(options.slug)
+    if article is None:
+        close = sorted(slug for slug in by_slug if options.slug in slug)[:3]
+        close = close or difflib.get_close_matches(options.slug, by_slug, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return _fail(f"chronique: no article with slug '{options.slug}'{hint}")
+    weights = config.related
+    print(f"{article.title}\n  {article.day.isoformat()} · {article.slug} · {article.origin}")
+    print(f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
+          f"date {weights.date_weight}; min_score {weights.min_score}; count {weights.count}")
+    links = archive.related.get(article.slug, ())
+    if not links:
+        print("  no related article scores above min_score")
+    for rank, link in enumerate(links, start=1):
+        other = by_slug[link.slug]
+        parts = " + ".join(f"{name} {value:.4f}" for name, value in link.components)
+        print(f"{rank:>2}. {link.score:.4f}  {other.title}")
+        print(f"      {other.day.isoformat()} · {other.slug}\n      = {parts}")
     return EXIT_OK
 
 
