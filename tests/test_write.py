@@ -10,10 +10,10 @@ from chronique.write import UnsafeOutput, check_output_dir, write_site
 
 def test_writes_then_leaves_unchanged_files_alone(tmp_path: Path) -> None:
     out, manifest = tmp_path / "site", tmp_path / "cache" / "manifest.json"
-    first = write_site({"index.html": b"home", "a/b.html": b"b"}, out, manifest)
+    first = write_site({"index.html": b"home", "a/b.html": b"b"}, {}, out, manifest, {})
     assert (first.written, first.unchanged, first.deleted) == (2, 0, 0)
     os.utime(out / "a" / "b.html", (1_000_000, 1_000_000))
-    second = write_site({"index.html": b"home v2", "a/b.html": b"b"}, out, manifest)
+    second = write_site({"index.html": b"home v2", "a/b.html": b"b"}, {}, out, manifest, {})
     assert (second.written, second.unchanged) == (1, 1)
     assert (out / "a" / "b.html").stat().st_mtime == 1_000_000
     assert (out / "index.html").read_bytes() == b"home v2"
@@ -21,9 +21,9 @@ def test_writes_then_leaves_unchanged_files_alone(tmp_path: Path) -> None:
 
 def test_deletes_only_what_a_previous_build_wrote(tmp_path: Path) -> None:
     out, manifest = tmp_path / "site", tmp_path / "manifest.json"
-    write_site({"index.html": b"x", "2024/10/old.html": b"old"}, out, manifest)
+    write_site({"index.html": b"x", "2024/10/old.html": b"old"}, {}, out, manifest, {})
     (out / "CNAME").write_text("example.org")  # put there by hand: never ours to delete
-    report = write_site({"index.html": b"x"}, out, manifest)
+    report = write_site({"index.html": b"x"}, {}, out, manifest, {})
     assert report.deleted == 1
     assert not (out / "2024").exists()
     assert (out / "CNAME").exists()
@@ -31,14 +31,14 @@ def test_deletes_only_what_a_previous_build_wrote(tmp_path: Path) -> None:
 
 def test_no_temporary_files_are_left(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write_site({"a.html": b"a"}, out, tmp_path / "m.json")
+    write_site({"a.html": b"a"}, {}, out, tmp_path / "m.json", {})
     assert sorted(p.name for p in out.iterdir()) == ["a.html"]
 
 
 @pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", "a\\..\\b", ""])
 def test_refuses_paths_outside_the_output(tmp_path: Path, path: str) -> None:
     with pytest.raises(UnsafeOutput):
-        write_site({path: b"x"}, tmp_path / "site", tmp_path / "m.json")
+        write_site({path: b"x"}, {}, tmp_path / "site", tmp_path / "m.json", {})
     assert not (tmp_path / "evil.html").exists()
 
 
@@ -48,7 +48,7 @@ def test_refuses_to_write_through_a_link_leaving_the_output(tmp_path: Path) -> N
     outside.mkdir()
     (out / "tags").symlink_to(outside)
     with pytest.raises(UnsafeOutput):
-        write_site({"tags/x.html": b"x"}, out, tmp_path / "m.json")
+        write_site({"tags/x.html": b"x"}, {}, out, tmp_path / "m.json", {})
     assert list(outside.iterdir()) == []
 
 

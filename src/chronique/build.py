@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from .cache import ParseKey, caching_reader, read_parsed, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .enrich import enrich
+from .fingerprint import environment_digest, fingerprint_pages
 from .load import Loaded, load_archive
 from .model import Article, Problem
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
-from .write import WriteReport, check_output_dir, write_site
+from .write import WriteReport, check_output_dir, read_manifest, up_to_date, write_site
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
@@ -28,6 +30,8 @@ class BuildRequest:
     config: Path | None = None
     """site.yaml; None looks beside the content folder, then in the working directory."""
     strict: bool = False
+    clean: bool = False
+    """Ignore the cache: parse and render everything again."""
     cwd: Path = field(default_factory=Path.cwd)
 
     def site_config(self) -> SiteConfig:
@@ -42,6 +46,7 @@ class BuildRequest:
 class BuildReport:
     articles: int
     pages: int
+    rendered: int
     files: WriteReport
     problems: tuple[Problem, ...]
     timings: tuple[tuple[str, float], ...]
@@ -59,17 +64,31 @@ def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) 
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
-    loaded = clock.lap("load", load_archive(request.content))
+    known = {} if request.clean else read_parsed(request.cache)
+    parsed: dict[ParseKey, Article] = {}
+    loaded = clock.lap("load", load_archive(request.content, caching_reader(known, parsed)))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich(publishable(loaded), config))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
-    files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(pages), config, theme)))
-    written = clock.lap("write", write_site(files, request.output, _manifest_path(request)))
+    fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
+    manifest = {} if request.clean else read_manifest(_manifest_path(request))
+    unchanged = {
+        page.path: manifest[page.path]
+        for page in pages
+        if up_to_date(request.output, manifest, page.path, fingerprints[page.path])
+    }
+    stale = [page for page in pages if page.path not in unchanged]
+    files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(stale), config, theme)))
+    written = clock.lap(
+        "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints)
+    )
+    write_parsed(request.cache, parsed)
     return BuildReport(
         articles=len(archive.articles),
-        pages=len(files),
+        pages=len(files) + len(unchanged),
+        rendered=len(stale),
         files=written,
         problems=loaded.problems,
         timings=clock.laps(),

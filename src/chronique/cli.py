@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     build.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
     build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
+    build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
     related = commands.add_parser("related", help="show an article's related list and why each is there")
@@ -59,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(options: argparse.Namespace) -> int:
     request = BuildRequest(
-        content=options.content, output=options.output, config=options.config, strict=options.strict
+        content=options.content, output=options.output, config=options.config, strict=options.strict,
+        clean=options.clean,
     )
     if not request.content.is_dir():
         return _fail(f"chronique: {request.content}: no such content folder")
@@ -134,8 +136,8 @@ def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose
             print(f"  {stage:<7} {elapsed:7.3f} s")
     files = report.files
     print(
-        f"{report.articles} articles read, {report.pages} pages in {request.output}/ "
-        f"({files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
+        f"{report.articles} articles read, {report.pages} pages in {request.output}/ ({report.rendered} rendered; "
+        f"{files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
         f"{len(report.problems)} warnings, {seconds:.2f} s"
     )
 

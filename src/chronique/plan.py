@@ -134,6 +134,7 @@ def check_unique(paths: Iterable[str]) -> None:
 
 
 def merge_outputs(static: Mapping[str, bytes], rendered: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Theme assets and rendered pages; a page may never replace an asset (nor the reverse)."""
     check_unique([*static, *rendered])
     return {**static, **rendered}
 

@@ -1,19 +1,25 @@
 """write: rendered bytes -> the output folder, safely.
 
-The only module that touches the output folder. Everything is rendered
-before it runs, each file is replaced atomically (temporary file, then
-os.replace), files whose bytes did not change are left alone (their
-modification time too), and only files a previous build listed in its
-manifest are ever deleted.
+The only module that touches the output folder. It runs once everything is
+rendered, in two phases: first every changed file is written beside its
+target as a temporary file (an interruption here removes them and leaves the
+site exactly as it was); then the temporaries are renamed over their targets
+and stale files deleted, with Ctrl-C held back until the renames are done.
+Files whose bytes did not change are not touched (their modification time
+neither), and only files that a previous build listed in its manifest are
+ever deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +33,21 @@ class WriteReport:
     written: int
     unchanged: int
     deleted: int
+    written_paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the manifest remembers of a file it wrote: what it came from, and enough to notice a hand edit."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+    fingerprint: str = ""
+    """The inputs the file was rendered from (see `fingerprint`); empty for copied assets."""
+
+
+Manifest = dict[str, FileRecord]
 
 
 def check_output_dir(output: Path, content: Path, cwd: Path) -> None:
@@ -49,35 +70,71 @@ def check_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(files: Mapping[str, bytes], output: Path, manifest: Path) -> WriteReport:
-    """Make `output` hold exactly `files` (plus files a user put there by hand and no manifest lists)."""
+def up_to_date(output: Path, manifest: Manifest, path: str, fingerprint: str) -> bool:
+    """Whether the file at `path` was rendered from `fingerprint` and is still there as it was written."""
+    record = manifest.get(path)
+    if record is None or record.fingerprint != fingerprint:
+        return False
+    try:
+        stat = output.joinpath(*check_relative(path).parts).stat()
+    except OSError:
+        return False
+    return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
+
+
+def write_site(
+    files: Mapping[str, bytes],
+    keep: Mapping[str, FileRecord],
+    output: Path,
+    manifest: Path,
+    fingerprints: Mapping[str, str],
+) -> WriteReport:
+    """Make `output` hold exactly `files` plus the `keep` files already there from a previous build.
+
+    `fingerprints` are recorded in the manifest beside each file. Files a user put there by hand and
+    no manifest lists are left alone.
+    """
     root = output.resolve()
-    targets = {path: root.joinpath(*check_relative(path).parts) for path in files}
-    previous = _read_manifest(manifest)
+    targets = {path: _target(root, path) for path in files}
+    previous = read_manifest(manifest)
+    changed = {path: data for path, data in files.items() if not _same_bytes(targets[path], data)}
+    stale = sorted(set(previous) - set(files) - set(keep))
+
     root.mkdir(parents=True, exist_ok=True)
+    staged: dict[str, Path] = {}
+    try:
+        for path in sorted(changed):
+            staged[path] = _stage(targets[path], changed[path])
+    except BaseException:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        raise
 
-    written = unchanged = 0
-    for path in sorted(files):
-        target = targets[path]
-        if not target.parent.resolve().is_relative_to(root):
-            raise UnsafeOutput(f"refusing to write through a link that leaves the output folder: {path}")
-        data = files[path]
-        if _same_bytes(target, data):
-            unchanged += 1
-            continue
-        _replace_atomically(target, data)
-        written += 1
+    records = {path: keep[path] for path in keep}
+    with _interrupts_deferred():
+        for path, temporary in staged.items():
+            os.replace(temporary, targets[path])
+        deleted = sum(_delete(root, path) for path in stale)
+        for path, data in files.items():
+            stat = targets[path].stat()
+            records[path] = FileRecord(
+                hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns, fingerprints.get(path, "")
+            )
+        _write_manifest(manifest, records)
+    return WriteReport(
+        written=len(changed), unchanged=len(files) - len(changed) + len(keep), deleted=deleted,
+        written_paths=tuple(sorted(changed)),
+    )
 
-    deleted = 0
-    for path in sorted(set(previous) - set(files)):
-        stale = root.joinpath(*check_relative(path).parts)
-        if stale.parent.resolve().is_relative_to(root) and (stale.is_file() or stale.is_symlink()):
-            stale.unlink()
-            deleted += 1
-            _remove_empty_parents(stale.parent, root)
 
-    _write_manifest(manifest, files)
-    return WriteReport(written=written, unchanged=unchanged, deleted=deleted)
+def _target(root: Path, path: str) -> Path:
+    target = root.joinpath(*check_relative(path).parts)
+    parent = target.parent
+    while not parent.exists() and parent != root:
+        parent = parent.parent
+    if not parent.resolve().is_relative_to(root):
+        raise UnsafeOutput(f"refusing to write through a link that leaves the output folder: {path}")
+    return target
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:
@@ -87,38 +144,60 @@ def _same_bytes(target: Path, data: bytes) -> bool:
         return False
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
+def _stage(target: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `target`, ready to be renamed over it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".chronique-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
 
-def _remove_empty_parents(folder: Path, root: Path) -> None:
+def _delete(root: Path, path: str) -> bool:
+    stale = root.joinpath(*check_relative(path).parts)
+    if not stale.parent.resolve().is_relative_to(root) or not (stale.is_file() or stale.is_symlink()):
+        return False
+    stale.unlink()
+    folder = stale.parent
     while folder != root and folder.is_relative_to(root):
         try:
             folder.rmdir()
         except OSError:
-            return
+            break
         folder = folder.parent
+    return True
 
 
-def _read_manifest(manifest: Path) -> dict[str, str]:
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back during the renames: a half-renamed site is the one state never to leave."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def read_manifest(manifest: Path) -> Manifest:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return {str(path): FileRecord(*record) for path, record in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    return {str(path): str(digest) for path, digest in files.items()} if isinstance(files, dict) else {}
 
 
-def _write_manifest(manifest: Path, files: Mapping[str, bytes]) -> None:
-    digests = {path: hashlib.sha256(files[path]).hexdigest() for path in sorted(files)}
+def _write_manifest(manifest: Path, records: Mapping[str, FileRecord]) -> None:
+    data = {"files": {path: [r.digest, r.size, r.mtime_ns, r.fingerprint] for path, r in sorted(records.items())}}
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(manifest, json.dumps({"files": digests}, indent=1).encode("utf-8"))
+    os.replace(_stage(manifest, json.dumps(data, indent=0).encode("utf-8")), manifest)

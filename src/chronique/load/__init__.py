@@ -8,6 +8,7 @@ or a Pelican "Title:" header), a saved HTML page, Markdown converted from a web 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -127,14 +128,17 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     ]
 
 
-def load_archive(content_dir: Path) -> Loaded:
-    """Read every article file under `content_dir`; bad files become Problems, never exceptions."""
+def load_archive(content_dir: Path, read: Callable[[Path, bytes], Article] = read_article) -> Loaded:
+    """Read every article file under `content_dir`; bad files become Problems, never exceptions.
+
+    `read` parses one file (a build passes a caching version of `read_article`).
+    """
     found = discover(content_dir)
     articles: list[Article] = []
     problems: list[Problem] = []
     for relative in found.articles:
         try:
-            articles.append(read_article(relative, (content_dir / relative).read_bytes()))
+            articles.append(read(relative, (content_dir / relative).read_bytes()))
         except InputError as exc:
             problems.append(Problem(content_dir / relative, exc.problem.line, exc.problem.message))
         except OSError as exc:

@@ -1,0 +1,88 @@
+"""Fingerprints of pages: a digest of everything a page is rendered from.
+
+A page is re-rendered when its fingerprint differs from the one its file was
+rendered with. The fingerprint walks the page's whole context (records,
+tuples, mappings), so no page has to declare its dependencies by hand and
+none can forget one; the environment digest covers the code, site.yaml and
+every template, so a template edit re-renders everything, the honest answer
+when templates extend and include one another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+from .cache import code_version
+from .config import SiteConfig
+from .model import Article
+from .plan import Page
+from .render import Theme
+
+Update = Callable[[bytes], object]
+
+
+def environment_digest(config: SiteConfig, theme: Theme) -> str:
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(config.model_dump_json().encode())
+    for folder in theme.template_dirs:
+        digest.update(b"\0dir" + str(folder).encode())
+        for template in sorted(folder.rglob("*")):
+            if template.is_file():
+                digest.update(b"\0" + template.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(template.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]:
+    """Output path -> fingerprint; articles shared by many pages are digested once."""
+    article_digests: dict[int, bytes] = {}
+
+    def article_digest(article: Article) -> bytes:
+        known = article_digests.get(id(article))
+        if known is None:
+            digest = hashlib.sha256()
+            _feed(digest.update, article, None)
+            known = article_digests[id(article)] = digest.digest()
+        return known
+
+    fingerprints = {}
+    for page in pages:
+        digest = hashlib.sha256(environment.encode())
+        digest.update(f"\0{page.path}\0{page.template}\0".encode())
+        _feed(digest.update, page.context, article_digest)
+        fingerprints[page.path] = digest.hexdigest()
+    return fingerprints
+
+
+def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes] | None) -> None:
+    """Feed a canonical byte form of `value` to `update`; type tags keep "1" and 1 apart."""
+    if isinstance(value, Article) and article_digest is not None:
+        update(b"A" + article_digest(value))
+    elif isinstance(value, str):
+        encoded = value.encode("utf-8", "surrogatepass")
+        update(b"s%d:" % len(encoded) + encoded)
+    elif value is None or isinstance(value, bool | int | float | date | PurePath):
+        update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, tuple | list):
+        update(b"(%d" % len(value))
+        for item in value:
+            _feed(update, item, article_digest)
+        update(b")")
+    elif isinstance(value, Mapping):
+        update(b"{%d" % len(value))
+        for key, item in value.items():
+            _feed(update, key, article_digest)
+            _feed(update, item, article_digest)
+        update(b"}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        update(type(value).__name__.encode() + b"<")
+        for field in dataclasses.fields(value):
+            _feed(update, getattr(value, field.name), article_digest)
+        update(b">")
+    else:
+        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")

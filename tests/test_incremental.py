@@ -1,0 +1,190 @@
+"""Incremental builds: only what changed is re-rendered and rewritten, and the result is always
+byte-identical to a clean build of the same input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chronique import write as write_module
+from chronique.build import BuildRequest, build_site
+from conftest import write_article
+
+WORDS = ["migration", "sécurité", "Maroc", "France", "frontière", "coopération", "tourisme", "Rabat", "Paris"]
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def incremental(root: Path):
+    return build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root))
+
+
+def clean_copy(root: Path, elsewhere: Path) -> dict[str, bytes]:
+    """A clean build of the same input, in a folder that shares no cache with `root`."""
+    if elsewhere.exists():
+        shutil.rmtree(elsewhere)
+    shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns("site", ".chronique-cache"))
+    build_site(BuildRequest(content=elsewhere / "content", output=elsewhere / "site", cwd=elsewhere, clean=True))
+    return snapshot(elsewhere / "site")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    for n in range(12):
+        write_article(root / "content", f"a{n:02d}.md", f"Article {n} sur {WORDS[n % 9]}", f"2024-{1 + n % 12:02d}-10",
+                      f"{WORDS[n % 9]} et {WORDS[(n + 3) % 9]}, {WORDS[(n + 5) % 9]}.", tags=f"[{WORDS[n % 4]}]")
+    (root / "site.yaml").write_text("per_page: 4\n")
+    incremental(root)
+    return root
+
+
+def test_a_rebuild_without_change_renders_and_writes_nothing(root: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
+    report = incremental(root)
+    assert (report.rendered, report.files.written, report.files.deleted) == (0, 0, 0)
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()} == before
+
+
+def test_adding_an_article_rewrites_only_what_must_change(root: Path, tmp_path: Path) -> None:
+    total = len(snapshot(root / "site"))
+    write_article(root / "content", "new.md", "Nouvel article sur le tourisme", "2024-12-20", "Le tourisme au Maroc.")
+    report = incremental(root)
+    written = set(report.files.written_paths)
+    assert "2024/12/nouvel-article-sur-le-tourisme.html" in written and "index.html" in written
+    assert "page/1.html" not in written  # the oldest listing page keeps its bytes
+    assert len(written) < total / 2
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
+
+
+def test_a_deleted_article_vanishes_everywhere(root: Path, tmp_path: Path) -> None:
+    (root / "content" / "a05.md").unlink()
+    report = incremental(root)
+    assert report.files.deleted >= 1
+    site = snapshot(root / "site")
+    assert not any("article-5-" in path for path in site)
+    assert not any(b"article-5-" in data or b"Article 5 sur" in data for data in site.values())
+    assert site == clean_copy(root, tmp_path / "clean")
+
+
+def test_template_and_config_edits_rerender_everything_that_depends_on_them(root: Path, tmp_path: Path) -> None:
+    (root / "templates").mkdir()
+    (root / "templates" / "base.html").write_text(
+        (Path(__file__).parents[1] / "templates" / "base.html").read_text().replace("<body>", "<body class=v2>")
+    )
+    report = incremental(root)
+    assert report.rendered == report.pages - 2  # every page but the two static assets
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
+    (root / "site.yaml").write_text("per_page: 5\ntitle: Autre titre\n")
+    incremental(root)
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
+
+
+def test_a_file_edited_by_hand_in_the_output_is_rendered_again(root: Path) -> None:
+    page = root / "site" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"oops")
+    report = incremental(root)
+    assert report.files.written_paths == ("index.html",)
+    assert page.read_bytes() == original
+
+
+def test_clean_ignores_the_cache(root: Path) -> None:
+    report = build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
+    assert report.rendered == report.pages - 2 and report.files.written == 0
+
+
+def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path, monkeypatch) -> None:
+    before = snapshot(root / "site")
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    staged = []
+
+    def interrupted_stage(target: Path, data: bytes) -> Path:
+        if len(staged) == 3:
+            raise KeyboardInterrupt
+        staged.append(original_stage(target, data))
+        return staged[-1]
+
+    original_stage = write_module._stage
+    monkeypatch.setattr(write_module, "_stage", interrupted_stage)
+    with pytest.raises(KeyboardInterrupt):
+        incremental(root)
+    assert snapshot(root / "site") == before  # no temporary file left behind either
+    monkeypatch.undo()
+    incremental(root)
+    assert "2024/12/nouvel-article.html" in snapshot(root / "site")
+
+
+def test_ctrl_c_during_the_renames_waits_for_them(root: Path, tmp_path: Path, monkeypatch) -> None:
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    real_replace = os.replace
+    sent = []
+
+    def replace_then_interrupt(source, target):
+        if not sent and str(target).endswith(".html"):
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        real_replace(source, target)
+
+    monkeypatch.setattr(write_module.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        incremental(root)
+    monkeypatch.undo()
+    assert sent
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")  # complete, not half-renamed
+
+
+# -- random edit sequences -------------------------------------------------------------------------------
+
+operation = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 30), st.sampled_from(WORDS), st.integers(1, 28)),
+    st.tuples(st.just("edit"), st.integers(0, 30), st.sampled_from(WORDS), st.integers(1, 28)),
+    st.tuples(st.just("delete"), st.integers(0, 30)),
+    st.tuples(st.just("rename"), st.integers(0, 30)),
+    st.tuples(st.just("template"), st.sampled_from(["v1", "v2"])),
+)
+
+
+def apply(root: Path, step: tuple) -> None:
+    content = root / "content"
+    existing = sorted(content.glob("*.md"))
+    kind = step[0]
+    if kind == "add":
+        _, n, word, day = step
+        write_article(content, f"n{n:02d}-{len(existing)}.md", f"{word.title()} numéro {n}", f"2023-05-{day:02d}",
+                      f"Texte sur {word} et {WORDS[n % 9]}.", tags=f"[{word}]")
+    elif kind == "template":
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates" / "404.html").write_text(
+            "{% extends 'base.html' %}{% block main %}" + step[1] + "{% endblock %}")
+    elif existing:
+        target = existing[step[1] % len(existing)]
+        if kind == "edit":
+            _, _, word, day = step
+            write_article(content, target.name, f"Révisé {target.stem}", f"2022-11-{day:02d}", f"Nouveau {word}.")
+        elif kind == "delete":
+            target.unlink()
+        else:
+            target.rename(target.with_name("r-" + target.name))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(operation, min_size=1, max_size=5))
+def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathFactory, steps: list[tuple]) -> None:
+    root = tmp_path_factory.mktemp("random")
+    for n in range(4):
+        write_article(root / "content", f"a{n}.md", f"Départ {n}", f"2024-0{n + 1}-01", f"{WORDS[n]} {WORDS[n + 1]}.")
+    (root / "site.yaml").write_text("per_page: 2\n")
+    incremental(root)
+    for step in steps:
+        apply(root, step)
+        incremental(root)
+        assert snapshot(root / "site") == clean_copy(root, root.parent / f"{root.name}-clean"), step
