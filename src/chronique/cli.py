@@ -11,6 +11,7 @@ import difflib
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
@@ -20,8 +21,9 @@ from .build import BuildFailed, BuildReport, BuildRequest, build_site, publishab
 from .enrich import enrich
 from .load import load_archive
 from .model import InputError
+from .new import create_article
 from .plan import Page, PathCollision
-from .write import UnsafeOutput
+from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -38,6 +40,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload pages on change")
+    serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
+    serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
+    new.add_argument("title", help="the article's title")
+    new.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     related = commands.add_parser("related", help="show an article's related list and why each is there")
     related.add_argument("slug", help="the article's slug (its file name in the site, without .html)")
     related.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
@@ -54,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build(options)
     if options.command == "related":
         return run_related(options)
+    if options.command == "serve":
+        return run_serve(options)
+    if options.command == "new":
+        return run_new(options)
     parser().print_help()
     return EXIT_USAGE
 
@@ -85,6 +100,32 @@ def run_build(options: argparse.Namespace) -> int:
         _err(f"{problem} (skipped)")
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
+    return EXIT_OK
+
+
+def run_serve(options: argparse.Namespace) -> int:
+    from .preview import serve  # the watcher and server are only loaded when previewing
+
+    request = BuildRequest(content=options.content, output=options.output, config=options.config)
+    if not request.content.is_dir():
+        return _fail(f"chronique: {request.content}: no such content folder")
+    try:
+        check_output_dir(request.output, request.content, request.cwd)
+        return serve(request, options.host, options.port)
+    except UnsafeOutput as error:
+        return _fail(f"chronique: {error}")
+    except OSError as error:  # typically: the port is taken
+        return _fail(f"chronique: cannot serve on {options.host}:{options.port}: {error.strerror or error}")
+
+
+def run_new(options: argparse.Namespace) -> int:
+    if not options.title.strip():
+        return _fail("chronique: the title is empty")
+    try:
+        path = create_article(options.content, options.title, date.today())
+    except OSError as error:
+        return _fail(f"chronique: cannot create the article: {error.strerror or error}")
+    print(path)
     return EXIT_OK
 
 

@@ -1,0 +1,29 @@
+"""`chronique new`: a new article in the format people write by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from slugify import slugify
+
+
+def article_text(title: str, day: date) -> str:
+    # A JSON string is a valid YAML scalar, and survives quotes, colons and accents in the title.
+    return f"---\ntitle: {json.dumps(title.strip(), ensure_ascii=False)}\ndate: {day.isoformat()}\ntags: []\n---\n\n"
+
+
+def create_article(content: Path, title: str, day: date) -> Path:
+    """Write `<content>/<slug>.md` (never over an existing file) and return its path."""
+    content.mkdir(parents=True, exist_ok=True)
+    stem = slugify(title, max_length=80, word_boundary=True) or "article"
+    for number in range(1, 1000):
+        path = content / (f"{stem}.md" if number == 1 else f"{stem}-{number}.md")
+        try:
+            with path.open("x", encoding="utf-8") as stream:
+                stream.write(article_text(title, day))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"too many articles named {stem}")

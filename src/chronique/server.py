@@ -1,0 +1,193 @@
+"""The preview server: serves the output folder, and tells open pages to reload.
+
+It serves only files inside the output folder (no `..`, encoded or not, no
+symlink leading out), answers bad requests with a 4xx, and adds to each HTML
+page a small script that listens for server-sent events: `reload` after a
+good build, `failed` with the message after a bad one (shown as an overlay
+while the last good site stays served).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+EVENTS_PATH = "/__chronique/events"
+HEARTBEAT_SECONDS = 10.0
+LIVE_SCRIPT = """<script>
+(() => {
+  const events = new EventSource("EVENTS_PATH");
+  let overlay = null;
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("failed", (event) => {
+    overlay = overlay || document.body.appendChild(document.createElement("pre"));
+    overlay.id = "chronique-error";
+    overlay.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;" +
+      "padding:1rem;background:#7a0010;color:#fff;font:14px/1.4 monospace;z-index:2147483647;white-space:pre-wrap";
+    overlay.textContent = "Chronique: the build failed; this is the last good version.\\n\\n" + JSON.parse(event.data);
+  });
+})();
+</script>
+""".replace("EVENTS_PATH", EVENTS_PATH)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    generation: int
+    error: str | None
+
+
+class Broadcaster:
+    """The latest build outcome, and a way for event streams to wait for the next one."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._state = BuildState(0, None)
+        self.closed = False
+
+    @property
+    def state(self) -> BuildState:
+        with self._condition:
+            return self._state
+
+    def publish(self, error: str | None) -> None:
+        with self._condition:
+            self._state = BuildState(self._state.generation + 1, error)
+            self._condition.notify_all()
+
+    def wait_after(self, generation: int, timeout: float) -> BuildState:
+        with self._condition:
+            self._condition.wait_for(lambda: self._state.generation != generation or self.closed, timeout)
+            return self._state
+
+    def close(self) -> None:
+        with self._condition:
+            self.closed = True
+            self._condition.notify_all()
+
+
+def resolve_request(root: Path, raw_path: str) -> Path | None:
+    """The file a request path names inside `root`, or None when it is outside, hidden or missing.
+
+    Percent-decoding happens before the checks, so `%2e%2e` is refused as `..` is.
+    """
+    path = unquote(urlsplit(raw_path).path)
+    if "\0" in path or "\\" in path or not path.startswith("/"):
+        return None
+    parts = [part for part in path.split("/") if part]
+    if any(part == ".." or part.startswith(".") for part in parts):
+        return None
+    candidate = root.joinpath(*parts) if parts else root
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_file() and real.is_relative_to(root.resolve()) else None
+
+
+def make_server(root: Path, host: str, port: int, broadcaster: Broadcaster) -> ThreadingHTTPServer:
+    """An HTTP server for `root` (not yet serving: call serve_forever, e.g. in a thread)."""
+
+    class Handler(PreviewHandler):
+        site_root = root
+        events = broadcaster
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    site_root: Path
+    events: Broadcaster
+    server_version = "Chronique"
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self) -> None:
+        self._respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(with_body=False)
+
+    def __getattr__(self, name: str):
+        # Any other method (POST, PUT, DELETE, or one that does not exist) is refused the same way.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def _not_allowed(self) -> None:
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # a preview server that prints every request buries the build messages
+
+    def _respond(self, with_body: bool) -> None:
+        if urlsplit(self.path).path == EVENTS_PATH:
+            self._stream_events()
+            return
+        target = resolve_request(self.site_root, self.path)
+        status = HTTPStatus.OK
+        if target is None:
+            status = HTTPStatus.NOT_FOUND
+            missing_page = self.site_root / "404.html"
+            target = missing_page if missing_page.is_file() else None
+        body = target.read_bytes() if target else b"Not found\n"
+        content_type = (mimetypes.guess_type(target.name)[0] if target else None) or "text/plain"
+        if content_type == "text/html":
+            body = body.replace(b"</body>", LIVE_SCRIPT.encode() + b"</body>", 1)
+        self.send_response(status)
+        self.send_header("Content-Type", f"{content_type}; charset=utf-8" if content_type.startswith("text/")
+                         or content_type in ("application/javascript", "application/xml") else content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def _stream_events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.events.state
+        try:
+            if state.error is not None:
+                self._send_event("failed", state.error)
+            while not self.events.closed:
+                latest = self.events.wait_after(state.generation, HEARTBEAT_SECONDS)
+                if latest.generation == state.generation:
+                    self.wfile.write(b": still here\n\n")  # lets a closed tab end this thread
+                elif latest.error is None:
+                    self._send_event("reload", "")
+                else:
+                    self._send_event("failed", latest.error)
+                self.wfile.flush()
+                state = latest
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _send_event(self, name: str, data: str) -> None:
+        self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+
+
+def is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def url_for(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    shown = f"[{host}]" if ":" in str(host) else host
+    return f"http://{shown}:{port}/"
+
