@@ -1,1 +1,1 @@
-window.CHRONIQUE_SEARCH = {{ search_documents(articles)|tojson }};
+window.CHRONIQUE_SEARCH = (window.CHRONIQUE_SEARCH || []).concat({{ search_documents(articles)|tojson }});

@@ -61,7 +61,7 @@ def test_site_plan_paths() -> None:
     expected = {
         "index.html", "page/1.html", "tags.html", "tags/maroc.html", "tags/maroc/1.html", "tags/maroc.xml",
         "sources.html", "sources/atlas-info.html", "archives.html", "2024/index.html", "2024/01/index.html",
-        "feed.xml", "search.html", "search-index.js", "404.html",
+        "feed.xml", "search.html", "search/2024.js", "404.html",
     } | {URLS.article(a) for a in items}
     assert expected <= paths
     assert "sitemap.xml" not in paths

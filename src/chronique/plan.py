@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from slugify import slugify
@@ -49,6 +50,7 @@ class Page:
     context: Mapping[str, Any]
 
 
+@cache
 def slug_of(name: str) -> str:
     return slugify(name, max_length=80, word_boundary=True) or "x"
 
@@ -112,8 +114,12 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
             pages.append(Page(URLS.month(year, month), "month.html",
                               {"year": year, "month": month, "articles": month_articles}))
     pages.append(Page("feed.xml", "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
-    pages.append(Page("search.html", "search.html", {}))
-    pages.append(Page("search-index.js", "search-index.js", {"articles": articles}))
+    # The search index comes in one script per year, so a new article rewrites only its year's.
+    shards = {year: f"search/{year:04d}.js" for year in years}
+    pages.append(Page("search.html", "search.html", {"shards": tuple(shards.values())}))
+    for year, months in years.items():
+        year_articles = tuple(article for month_articles in months.values() for article in month_articles)
+        pages.append(Page(shards[year], "search-index.js", {"articles": year_articles}))
     pages.append(Page("404.html", "404.html", {}))
     if config.base_url:
         pages.append(Page("sitemap.xml", "sitemap.xml", {"articles": articles, "tags": tags, "sources": sources}))

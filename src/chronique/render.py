@@ -9,6 +9,7 @@ sub-path of a web server alike.
 from __future__ import annotations
 
 import posixpath
+import re
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,8 @@ from .plan import URLS, Page
 from .text import fold
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+SEARCH_WORD = re.compile(r"[^\W_]{3,}")
+"""Words of three letters or more: shorter ones are matched through titles, tags and summaries."""
 
 
 def builtin_dir(name: str) -> Path:
@@ -155,23 +158,21 @@ def news_article(article: Article, config: SiteConfig, page_path: str) -> dict[s
 
 
 def search_documents(articles: Iterable[Article], lang: Language) -> list[dict[str, Any]]:
-    """The search index shipped as a script (fetch() of JSON is blocked on file://).
+    """The search index shipped as scripts (fetch() of JSON is blocked on file://).
 
-    Each document carries its words folded once here, so the browser only
-    compares prefixes.
+    Each document carries its distinct words, folded once here, so the browser only compares prefixes.
     """
-    documents = []
-    for article in articles:
-        words = sorted(set(fold(article.text).replace("'", " ").replace("’", " ").split()))
-        documents.append({
+    return [
+        {
             "t": article.title,
             "u": URLS.article(article),
             "d": lang.format_date(article.date),
             "s": article.summary,
             "g": list(article.tags),
-            "x": " ".join(word.strip(".,;:!?«»()[]\"“”") for word in words if len(word) > 2),
-        })
-    return documents
+            "x": " ".join(sorted(set(SEARCH_WORD.findall(fold(article.text))))),
+        }
+        for article in articles
+    ]
 
 
 def collect_static(theme: Theme) -> Mapping[str, bytes]:
