@@ -61,7 +61,7 @@ CASES = [
         "bad yaml",
         b"---\ntitle: T\ndate: 2024-01-01\n  bad: indent: here\n---\nx\n",
         4,
-        "invalid YAML in front matter: mapping values are not allowed here",
+        "invalid YAML in front matter: mapping values are not allowed",
     ),
     ("bad toml", b'+++\ntitle = "T"\n\ndate = \n+++\n', 4, "invalid TOML in front matter: Invalid value"),
     ("yaml list", b"---\n\n- a\n- b\n---\n", 3, "front matter must be a mapping of keys to values, not list"),

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import ParseKey, caching_reader, read_parsed, write_parsed
+from .cache import read_parsed, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .enrich import enrich
 from .fingerprint import environment_digest, fingerprint_pages
-from .load import Loaded, load_archive
+from .load import Loaded, ParseKey, load_archive
 from .model import Article, Problem
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
@@ -42,6 +42,13 @@ class BuildRequest:
         return self.content.resolve().parent / ".chronique-cache"
 
 
+@dataclass(slots=True)
+class ParseMemory:
+    """Parse results kept between builds of one process."""
+
+    parsed: dict[ParseKey, Article] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     articles: int
@@ -60,13 +67,19 @@ class BuildFailed(Exception):
         self.problems = tuple(problems)
 
 
-def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) -> BuildReport:
+def build_site(
+    request: BuildRequest, progress: Progress = lambda pages: pages, memory: ParseMemory | None = None
+) -> BuildReport:
+    """Build the site. A long-lived caller (the preview server) passes the same `memory` to each
+    build, which then reuses the previous build's parse results without reading the cache."""
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
-    known = {} if request.clean else read_parsed(request.cache)
-    parsed: dict[ParseKey, Article] = {}
-    loaded = clock.lap("load", load_archive(request.content, caching_reader(known, parsed)))
+    if memory is None or request.clean:
+        memory = ParseMemory()
+    if not memory.parsed and not request.clean:
+        memory.parsed = read_parsed(request.cache)
+    loaded = clock.lap("load", load_archive(request.content, memory.parsed))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich(publishable(loaded), config))
@@ -84,7 +97,8 @@ def build_site(request: BuildRequest, progress: Progress = lambda pages: pages) 
     written = clock.lap(
         "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints)
     )
-    write_parsed(request.cache, parsed)
+    write_parsed(request.cache, loaded.parsed, memory.parsed)
+    memory.parsed = dict(loaded.parsed)
     return BuildReport(
         articles=len(archive.articles),
         pages=len(files) + len(unchanged),

@@ -1,10 +1,11 @@
-"""The build cache: what a rebuild may reuse from the previous build.
+"""The build cache: the parse results a rebuild may reuse.
 
 It lives in `.chronique-cache/` beside the content folder, never in the output,
 with the manifests of the output folders built from that content (see
 `write`). Parse results are keyed by file path and content hash, and the
 whole cache by the code version (a hash of Chronique's own source), so a
-stale entry can only miss, never be wrong.
+stale entry can only miss, never be wrong. They are spread over 256 bucket
+files, so that adding one article rewrites one small file, not the cache.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Mapping
+import shutil
+from collections import defaultdict
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .load import read_article
+from .load import ParseKey
 from .model import Article
 
 PACKAGE = Path(__file__).resolve().parent
-ParseKey = tuple[str, str]
-"""(path relative to the content folder, sha256 of the file's bytes)."""
+Parsed = Mapping[ParseKey, Article]
 
 
 @cache
@@ -35,47 +37,61 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def cache_file(folder: Path) -> Path:
-    return folder / "build.pickle"
+def _bucket(key: ParseKey) -> str:
+    return key[1][:2]  # the content hash is uniformly spread: its first byte picks the bucket
 
 
-def read_parsed(folder: Path) -> dict[ParseKey, Article]:
-    """The previous build's parse results; empty when missing, unreadable or written by other code."""
-    try:
-        with cache_file(folder).open("rb") as stream:
-            data = pickle.load(stream)
-        return data["parsed"] if data.get("version") == code_version() else {}
-    except Exception:  # a cache is only ever a shortcut: any damage means starting afresh
-        return {}
+def _buckets(parsed: Parsed) -> dict[str, dict[ParseKey, Article]]:
+    buckets: dict[str, dict[ParseKey, Article]] = defaultdict(dict)
+    for key, article in parsed.items():
+        buckets[_bucket(key)][key] = article
+    return buckets
 
 
-def write_parsed(folder: Path, parsed: Mapping[ParseKey, Article]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
+def _folder(cache_dir: Path) -> Path:
+    return cache_dir / "parsed" / code_version()[:16]
+
+
+def read_parsed(cache_dir: Path) -> dict[ParseKey, Article]:
+    """The parse results this code version left; empty when there are none or they are damaged."""
+    parsed: dict[ParseKey, Article] = {}
+    folder = _folder(cache_dir)
+    if not folder.is_dir():
+        return parsed
+    for bucket in sorted(folder.glob("*.pickle")):
+        try:
+            with bucket.open("rb") as stream:
+                parsed.update(pickle.load(stream))
+        except Exception:  # a cache is only ever a shortcut: a damaged bucket is simply re-parsed
+            continue
+    return parsed
+
+
+def write_parsed(cache_dir: Path, parsed: Parsed, previous: Parsed) -> None:
+    """Store `parsed`, rewriting only the buckets whose contents differ from `previous`."""
+    folder = _folder(cache_dir)
+    if not folder.is_dir():
+        _start_afresh(cache_dir, folder)
+        previous = {}
+    new, old = _buckets(parsed), _buckets(previous)
+    for name in sorted(new.keys() | old.keys()):
+        path = folder / f"{name}.pickle"
+        if name not in new:
+            path.unlink(missing_ok=True)
+        elif new[name].keys() != old.get(name, {}).keys() or not path.exists():
+            temporary = path.with_suffix(".tmp")
+            with temporary.open("wb") as stream:
+                pickle.dump(new[name], stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+
+
+def _start_afresh(cache_dir: Path, folder: Path) -> None:
+    """A new code version: drop other versions' parse results and make the folder git ignores."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
-    data = {"version": code_version(), "parsed": dict(parsed)}
-    temporary = cache_file(folder).with_suffix(".tmp")
-    with temporary.open("wb") as stream:
-        pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, cache_file(folder))
-
-
-def caching_reader(
-    known: Mapping[ParseKey, Article], fresh: dict[ParseKey, Article]
-) -> Callable[[Path, bytes], Article]:
-    """`read_article`, answered from `known` for files whose path and bytes have not changed.
-
-    Every article read is recorded in `fresh`, which becomes the next build's `known`: entries for
-    deleted or edited files drop out by themselves.
-    """
-
-    def read(relative: Path, data: bytes) -> Article:
-        key = (relative.as_posix(), hashlib.sha256(data).hexdigest())
-        article = known.get(key)
-        if article is None:
-            article = read_article(relative, data)
-        fresh[key] = article
-        return article
-
-    return read
+    versions = cache_dir / "parsed"
+    for other in versions.iterdir() if versions.is_dir() else ():
+        shutil.rmtree(other, ignore_errors=True)  # only ever our own folder of an older code version
+    folder.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ ENGLISH: dict[str, str] = {
     "Articles récents": "Recent articles",
     "Articles plus récents": "Newer articles",
     "Articles plus anciens": "Older articles",
-    "Page %(number)d sur %(total)d": "Page %(number)d of %(total)d",
+    "Page %(number)d": "Page %(number)d",
     "Pagination": "Pagination",
     "Source": "Source",
     "Lire l'original": "Read the original",

@@ -32,6 +32,20 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """What a page shows of a tag or source besides its articles.
+
+    Pages hold summaries, not whole groups, so that a page depends only on what it shows: an
+    older listing page, which shows no count (count None), keeps its bytes when articles are added.
+    """
+
+    name: str
+    slug: str
+    url: str = ""
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One page of a paginated list of articles."""
 
@@ -40,7 +54,6 @@ class Listing:
     older: str | None
     number: int
     """1 for the oldest page; the front page carries the highest number."""
-    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,21 +106,18 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
     pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
     for article in articles:
         pages.append(_article_page(article, archive, by_slug))
-    pages.append(Page("tags.html", "tags.html", {"tags": tags}))
+    pages.append(Page("tags.html", "tags.html", {"tags": tuple(map(summary, tags))}))
     for tag in tags:
-        pages += _listing_pages(
-            URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", tag.articles, config.per_page,
-            {"tag": tag},
-        )
+        pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
         pages.append(Page(URLS.tag_feed(tag.name), "feed.xml",
-                          {"articles": tag.articles[: config.feed_size], "tag": tag}))
-    pages.append(Page("sources.html", "sources.html", {"sources": sources}))
+                          {"articles": tag.articles[: config.feed_size], "tag": summary(tag, count=False)}))
+    pages.append(Page("sources.html", "sources.html", {"sources": tuple(map(summary, sources))}))
     for source in sources:
-        pages += _listing_pages(
-            URLS.source(source.name), f"sources/{source.slug}/{{n}}.html", "source.html", source.articles,
-            config.per_page, {"source": source},
+        pages += _group_pages(
+            source, URLS.source(source.name), f"sources/{source.slug}/{{n}}.html", "source.html", "source", config
         )
-    pages.append(Page("archives.html", "archives.html", {"years": years}))
+    counts = {year: {month: len(items) for month, items in months.items()} for year, months in years.items()}
+    pages.append(Page("archives.html", "archives.html", {"years": counts}))
     for year, months in years.items():
         pages.append(Page(URLS.year(year), "year.html", {"year": year, "months": months}))
         for month, month_articles in months.items():
@@ -122,7 +132,11 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
         pages.append(Page(shards[year], "search-index.js", {"articles": year_articles}))
     pages.append(Page("404.html", "404.html", {}))
     if config.base_url:
-        pages.append(Page("sitemap.xml", "sitemap.xml", {"articles": articles, "tags": tags, "sources": sources}))
+        pages.append(Page("sitemap.xml", "sitemap.xml", {
+            "articles": articles,
+            "tags": tuple(summary(tag, count=False) for tag in tags),
+            "sources": tuple(summary(source, count=False) for source in sources),
+        }))
         pages.append(Page("robots.txt", "robots.txt", {}))
     check_unique(page.path for page in pages)
     return tuple(pages)
@@ -176,6 +190,18 @@ def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tupl
     return numbered
 
 
+def summary(group: Group, count: bool = True) -> Summary:
+    return Summary(group.name, group.slug, group.url, len(group.articles) if count else None)
+
+
+def _group_pages(group: Group, front: str, older: str, template: str, key: str, config: SiteConfig) -> list[Page]:
+    """A tag's or source's listing pages; only the front page shows (and so depends on) the count."""
+    pages = _listing_pages(front, older, template, group.articles, config.per_page, {})
+    return [
+        Page(page.path, template, {**page.context, key: summary(group, count=page.path == front)}) for page in pages
+    ]
+
+
 def _listing_pages(
     front_path: str, older_pattern: str, template: str, articles: Sequence[Article], per_page: int,
     extra: Mapping[str, Any],
@@ -189,7 +215,6 @@ def _listing_pages(
             newer=paths[index - 1] if index > 0 else None,
             older=paths[index + 1] if index + 1 < len(paths) else None,
             number=number,
-            total=len(numbered),
         )
         pages.append(Page(paths[index], template, {**extra, "listing": listing}))
     return pages

@@ -11,7 +11,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildRequest, build_site
+from .build import BuildRequest, ParseMemory, build_site
 from .config import CONFIG_NAME
 from .model import InputError
 from .plan import PathCollision
@@ -76,11 +76,13 @@ class SourceWatcher(FileSystemEventHandler):
         self.observer.join(timeout=5)
 
 
-def rebuild(request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None]) -> None:
+def rebuild(
+    request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None], memory: ParseMemory
+) -> None:
     """One build; its outcome goes to the terminal and to every open page."""
     started = time.perf_counter()
     try:
-        report = build_site(request)
+        report = build_site(request, memory=memory)
     except InputError as error:
         message = str(error.problem)
     except (UnsafeOutput, PathCollision, OSError) as error:
@@ -99,8 +101,8 @@ def rebuild(request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str]
 def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or until `stop` is set, for tests)."""
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    broadcaster = Broadcaster()
-    rebuild(request, broadcaster, say)
+    broadcaster, memory = Broadcaster(), ParseMemory()
+    rebuild(request, broadcaster, say, memory)
     server = make_server(request.output.resolve(), host, port, broadcaster)
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
     if not is_loopback(host):
@@ -117,7 +119,7 @@ def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | N
             while changed.is_set():  # let a burst of saves settle into one rebuild
                 changed.clear()
                 time.sleep(DEBOUNCE_SECONDS)
-            rebuild(request, broadcaster, say)
+            rebuild(request, broadcaster, say, memory)
     except KeyboardInterrupt:
         say("stopped")
     finally:

@@ -9,7 +9,6 @@ sub-path of a web server alike.
 from __future__ import annotations
 
 import posixpath
-import re
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
@@ -23,11 +22,9 @@ from .config import SiteConfig
 from .i18n import Language, language
 from .model import Article, InputError
 from .plan import URLS, Page
-from .text import fold
+from .text import folded_words
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SEARCH_WORD = re.compile(r"[^\W_]{3,}")
-"""Words of three letters or more: shorter ones are matched through titles, tags and summaries."""
 
 
 def builtin_dir(name: str) -> Path:
@@ -160,7 +157,8 @@ def news_article(article: Article, config: SiteConfig, page_path: str) -> dict[s
 def search_documents(articles: Iterable[Article], lang: Language) -> list[dict[str, Any]]:
     """The search index shipped as scripts (fetch() of JSON is blocked on file://).
 
-    Each document carries its distinct words, folded once here, so the browser only compares prefixes.
+    Each document carries its distinct words of three letters or more (shorter ones are found through
+    titles, tags and summaries), folded here, so the browser only compares prefixes.
     """
     return [
         {
@@ -169,7 +167,7 @@ def search_documents(articles: Iterable[Article], lang: Language) -> list[dict[s
             "d": lang.format_date(article.date),
             "s": article.summary,
             "g": list(article.tags),
-            "x": " ".join(sorted(set(SEARCH_WORD.findall(fold(article.text))))),
+            "x": " ".join(sorted(word for word in folded_words(article.text) if len(word) > 2)),
         }
         for article in articles
     ]

@@ -7,9 +7,14 @@ or a Pelican "Title:" header), a saved HTML page, Markdown converted from a web 
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Article, InputError, Problem
@@ -21,13 +26,15 @@ from .html import read_html
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
-__all__ = ["Loaded", "load_archive", "read_article"]
+__all__ = ["Loaded", "ParseKey", "load_archive", "read_article"]
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
 _JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _BOM = "\ufeff"
 RESERVED_SLUGS = frozenset({"index"})
+ParseKey = tuple[str, str]
+"""(path relative to the content folder, sha256 of the file's bytes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,8 @@ class Loaded:
     """One per rejected file, in path order."""
     skipped: tuple[Path, ...]
     """Files ignored on purpose (hidden, backups, other extensions), relative to the content folder."""
+    parsed: Mapping[ParseKey, Article] = field(default_factory=dict)
+    """Every article read, by path and content hash: what the next build may reuse."""
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -128,23 +137,62 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     ]
 
 
-def load_archive(content_dir: Path, read: Callable[[Path, bytes], Article] = read_article) -> Loaded:
+def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = None) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
-    `read` parses one file (a build passes a caching version of `read_article`).
+    Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`) are not parsed
+    again; a large number of new files is parsed on every core.
     """
+    known = known or {}
     found = discover(content_dir)
-    articles: list[Article] = []
-    problems: list[Problem] = []
+    outcomes: dict[Path, Article | Problem] = {}
+    parsed: dict[ParseKey, Article] = {}
+    misses: list[tuple[Path, ParseKey, bytes]] = []
     for relative in found.articles:
         try:
-            articles.append(read(relative, (content_dir / relative).read_bytes()))
-        except InputError as exc:
-            problems.append(Problem(content_dir / relative, exc.problem.line, exc.problem.message))
+            data = (content_dir / relative).read_bytes()
         except OSError as exc:
-            problems.append(Problem(content_dir / relative, 1, f"cannot read file: {exc.strerror or exc}"))
-    for folder, reason in found.unreadable:
-        problems.append(Problem(content_dir / folder, 1, f"cannot read folder: {reason}"))
+            outcomes[relative] = Problem(relative, 1, f"cannot read file: {exc.strerror or exc}")
+            continue
+        key = (relative.as_posix(), hashlib.sha256(data).hexdigest())
+        if key in known:
+            outcomes[relative] = parsed[key] = known[key]
+        else:
+            misses.append((relative, key, data))
+    for (relative, key, _), outcome in zip(misses, _parse_all([(r, d) for r, _, d in misses]), strict=True):
+        outcomes[relative] = outcome
+        if isinstance(outcome, Article):
+            parsed[key] = outcome
+
+    articles = sorted((item for item in outcomes.values() if isinstance(item, Article)), key=lambda a: a.origin)
+    problems = [
+        Problem(content_dir / item.path, item.line, item.message) for item in outcomes.values()
+        if isinstance(item, Problem)
+    ]
+    problems += [
+        Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
+    ]
     problems.sort(key=lambda problem: problem.path)
-    articles.sort(key=lambda article: article.origin)
-    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped)
+    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed)
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _parse_all(files: list[tuple[Path, bytes]]) -> list[Article | Problem]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [_parse_one(relative, data) for relative, data in files]
+    # Forking is cheapest, but a process with threads (the preview server) must not fork: the
+    # fork server starts workers from a clean process instead.
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_parse_one, *zip(*files, strict=True), chunksize=max(1, len(files) // (workers * 8))))
+
+
+def _parse_one(relative: Path, data: bytes) -> Article | Problem:
+    try:
+        return read_article(relative, data)
+    except InputError as exc:
+        return exc.problem

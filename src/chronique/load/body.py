@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from html.parser import HTMLParser
 
@@ -73,10 +74,20 @@ def sanitise(fragment: str) -> str:
     return cleaned.strip()
 
 
+_converters = threading.local()
+
+
 def render_markdown(source: str) -> str:
     """Markdown -> sanitised HTML. No "smarty": quotes and dashes stay as typed."""
-    rendered = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
-    return sanitise(rendered)
+    # Setting up a converter costs as much as converting an article: keep one per thread.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    try:
+        return sanitise(converter.reset().convert(source))
+    except Exception:
+        _converters.markdown = None  # never reuse a converter left half-way through a document
+        raise
 
 
 def paragraphs_html(paragraphs: list[str]) -> str:

@@ -1,0 +1,27 @@
+"""A large first build parses on every core, with exactly the sequential result and problems."""
+
+from pathlib import Path
+
+from chronique import load
+from chronique.load import load_archive
+
+
+def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch) -> None:
+    for n in range(40):
+        (tmp_path / f"a{n:02d}.md").write_text(f"---\ntitle: Article {n}\ndate: 2024-01-{1 + n % 28:02d}\n---\nTexte {n}.\n")
+    (tmp_path / "bad.md").write_text("---\ntitle: Mauvais\ndate: 31/02/2024\n---\n")
+    sequential = load_archive(tmp_path)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    parallel = load_archive(tmp_path)
+    assert parallel == sequential
+    assert [str(problem) for problem in parallel.problems] == [f"{tmp_path / 'bad.md'}:3: " + parallel.problems[0].message]
+
+
+def test_known_articles_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A\ndate: 2024-01-01\n---\nTexte.\n")
+    first = load_archive(tmp_path)
+    monkeypatch.setattr(load, "read_article", lambda *args: (_ for _ in ()).throw(AssertionError("parsed again")))
+    assert load_archive(tmp_path, first.parsed) == first
+    (tmp_path / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\nTexte.\n")
+    monkeypatch.undo()
+    assert load_archive(tmp_path, first.parsed).articles[0].day.day == 2
