@@ -94,10 +94,11 @@ def main() -> None:
     print(f"rebuild, +1 article    {seconds:7.2f} s  {memory:6.0f} MiB  written {written}, untouched {untouched}")
     print(f"                       {summary}")
 
-    from chronique.build import BuildRequest, ParseMemory, build_site
+    from chronique.build import BuildRequest, build_site
+    from chronique.cache import BuildMemory
 
     request = BuildRequest(content=content, output=site, cwd=root)
-    memory_cache = ParseMemory()
+    memory_cache = BuildMemory()
     build_site(request, memory=memory_cache)  # the preview server's first build
     shutil.copy(staged[1], content)
     before = mtimes(site)

@@ -188,3 +188,15 @@ def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathF
         apply(root, step)
         incremental(root)
         assert snapshot(root / "site") == clean_copy(root, root.parent / f"{root.name}-clean"), step
+
+
+def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkeypatch) -> None:
+    from chronique import cache
+
+    monkeypatch.setattr(cache, "enrich", lambda *args: (_ for _ in ()).throw(AssertionError("enrich ran")))
+    assert incremental(root).rendered == 0
+    (root / "content" / "a03.md").touch()  # same bytes: still the same inputs
+    assert incremental(root).rendered == 0
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    with pytest.raises(AssertionError, match="enrich ran"):
+        incremental(root)

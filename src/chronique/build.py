@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import read_parsed, write_parsed
+from .cache import BuildMemory, enrich_cached, read_parsed, write_parsed
 from .config import SiteConfig, find_config, load_config
-from .enrich import enrich
 from .fingerprint import environment_digest, fingerprint_pages
-from .load import Loaded, ParseKey, load_archive
+from .load import Loaded, load_archive
 from .model import Article, Problem
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
@@ -42,13 +41,6 @@ class BuildRequest:
         return self.content.resolve().parent / ".chronique-cache"
 
 
-@dataclass(slots=True)
-class ParseMemory:
-    """Parse results kept between builds of one process."""
-
-    parsed: dict[ParseKey, Article] = field(default_factory=dict)
-
-
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     articles: int
@@ -68,21 +60,21 @@ class BuildFailed(Exception):
 
 
 def build_site(
-    request: BuildRequest, progress: Progress = lambda pages: pages, memory: ParseMemory | None = None
+    request: BuildRequest, progress: Progress = lambda pages: pages, memory: BuildMemory | None = None
 ) -> BuildReport:
     """Build the site. A long-lived caller (the preview server) passes the same `memory` to each
-    build, which then reuses the previous build's parse results without reading the cache."""
+    build, which then reuses the previous build's results without reading the cache."""
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
     if memory is None or request.clean:
-        memory = ParseMemory()
+        memory = BuildMemory()
     if not memory.parsed and not request.clean:
         memory.parsed = read_parsed(request.cache)
     loaded = clock.lap("load", load_archive(request.content, memory.parsed))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    archive = clock.lap("enrich", enrich(publishable(loaded), config))
+    archive = clock.lap("enrich", enrich_cached(loaded, publishable(loaded), config, request.cache, memory))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
     fingerprints = fingerprint_pages(pages, environment_digest(config, theme))

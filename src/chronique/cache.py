@@ -16,12 +16,15 @@ import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .load import ParseKey
-from .model import Article
+from .config import SiteConfig
+from .enrich import enrich
+from .load import Loaded, ParseKey
+from .model import Archive, Article
 
 PACKAGE = Path(__file__).resolve().parent
 Parsed = Mapping[ParseKey, Article]
@@ -79,10 +82,7 @@ def write_parsed(cache_dir: Path, parsed: Parsed, previous: Parsed) -> None:
         if name not in new:
             path.unlink(missing_ok=True)
         elif new[name].keys() != old.get(name, {}).keys() or not path.exists():
-            temporary = path.with_suffix(".tmp")
-            with temporary.open("wb") as stream:
-                pickle.dump(new[name], stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
+            _dump(path, new[name])
 
 
 def _start_afresh(cache_dir: Path, folder: Path) -> None:
@@ -95,3 +95,61 @@ def _start_afresh(cache_dir: Path, folder: Path) -> None:
     for other in versions.iterdir() if versions.is_dir() else ():
         shutil.rmtree(other, ignore_errors=True)  # only ever our own folder of an older code version
     folder.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(slots=True)
+class BuildMemory:
+    """What one process keeps between its builds (the preview server's), instead of re-reading it."""
+
+    parsed: dict[ParseKey, Article] = field(default_factory=dict)
+    enriched: tuple[str, Archive] | None = None
+
+
+def enrich_inputs(loaded: Loaded, articles: list[Article], config: SiteConfig) -> str:
+    """A digest of everything `enrich` reads: the code, the configuration, and each article, which
+    is a pure function of its path and bytes (its parse key) but for the slug given it at load."""
+    content_hash = {Path(path): digest for path, digest in loaded.parsed}
+    digest = hashlib.sha256(f"{code_version()}\0{config.model_dump_json()}".encode())
+    for article in sorted(articles, key=lambda item: item.origin):
+        digest.update(f"\0{article.origin.as_posix()}\0{content_hash[article.origin]}\0{article.slug}".encode())
+    return digest.hexdigest()
+
+
+def enrich_cached(
+    loaded: Loaded, articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory
+) -> Archive:
+    """`enrich`, or the previous build's result when its inputs are the same.
+
+    Only what enrich adds (final tags and the two side tables) is stored; the articles come from
+    the parse results, so the stored result stays small.
+    """
+    key = enrich_inputs(loaded, articles, config)
+    if memory.enriched is None:
+        memory.enriched = _read_enriched(cache_dir, key, articles)
+    if memory.enriched is not None and memory.enriched[0] == key:
+        return memory.enriched[1]
+    archive = enrich(articles, config)
+    memory.enriched = (key, archive)
+    tags = {article.slug: article.tags for article in archive.articles}
+    _dump(cache_dir / "enrich.pickle", (code_version(), key, tags, archive.related, archive.teasers))
+    return archive
+
+
+def _read_enriched(cache_dir: Path, key: str, articles: list[Article]) -> tuple[str, Archive] | None:
+    try:
+        with (cache_dir / "enrich.pickle").open("rb") as stream:
+            version, stored_key, tags, related, teasers = pickle.load(stream)
+    except Exception:  # missing or damaged: enrich runs again
+        return None
+    if (version, stored_key) != (code_version(), key):
+        return None
+    ordered = sorted(articles, key=lambda article: article.sort_key, reverse=True)
+    return key, Archive(tuple(replace(article, tags=tags[article.slug]) for article in ordered), related, teasers)
+
+
+def _dump(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as stream:
+        pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)

@@ -11,7 +11,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildRequest, ParseMemory, build_site
+from .build import BuildRequest, build_site
+from .cache import BuildMemory
 from .config import CONFIG_NAME
 from .model import InputError
 from .plan import PathCollision
@@ -77,7 +78,7 @@ class SourceWatcher(FileSystemEventHandler):
 
 
 def rebuild(
-    request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None], memory: ParseMemory
+    request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None], memory: BuildMemory
 ) -> None:
     """One build; its outcome goes to the terminal and to every open page."""
     started = time.perf_counter()
@@ -101,7 +102,7 @@ def rebuild(
 def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or until `stop` is set, for tests)."""
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    broadcaster, memory = Broadcaster(), ParseMemory()
+    broadcaster, memory = Broadcaster(), BuildMemory()
     rebuild(request, broadcaster, say, memory)
     server = make_server(request.output.resolve(), host, port, broadcaster)
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
