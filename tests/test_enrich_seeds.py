@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from chronique.config import RelatedConfig, SiteConfig, load_config
 from chronique.enrich import enrich
+from chronique.enrich.entities import extract_entities
 from chronique.load import load_archive
 from chronique.model import Archive, Article
 
@@ -50,6 +51,23 @@ def test_seed_tags_are_names_and_topics_without_junk(seeds: tuple[tuple[Article,
     assert not junk & {tag for article_tags in tags.values() for tag in article_tags}
 
 
+def test_seed_003_titled_names_are_read_as_full_names_and_only_what_it_is_about_is_a_tag(
+    seeds: tuple[tuple[Article, ...], SiteConfig],
+) -> None:
+    # "M. Mohamed Hassad", "M. Bernard Cazeneuve", "le roi Mohammed VI", "Directeur Général de la ...":
+    # titles are stripped, each person is one full name, and each is named once (a passing mention,
+    # no tag); Paris is in the title and the text.
+    articles, config = seeds
+    (seed,) = [article for article in articles if article.origin.name.startswith("003")]
+    found = extract_entities([(seed.title, seed.text)])
+    people = {"mohamed hassad", "bernard cazeneuve", "abdellatif hammouchi", "patrick calvar", "francoi hollande"}
+    assert people | {"mohammed vi", "pari"} <= set(found.spellings)
+    assert not {"hassad", "m", "mohamed", "directeur general", "general", "roi", "vi", "etat"} & set(found.spellings)
+    assert found.per_article == ((("pari", 2),),)
+    tags = {article.origin.name: article.tags for article in enrich(articles, config).articles}
+    assert tags["003_3d8062fcf2f1eee0.txt"] == ("sécurité", "terrorisme", "coopération", "Paris")
+
+
 def test_seed_config_is_a_valid_site_yaml(seeds: tuple[tuple[Article, ...], SiteConfig]) -> None:
     _, config = seeds
     assert config.language == "fr" and config.title
@@ -78,8 +96,7 @@ def test_the_result_does_not_depend_on_input_order(rng: random.Random) -> None:
 def precision_at_5(archive: Archive, category: dict[str, str]) -> float:
     """Share of each article's 5 related articles that share its category, averaged over articles."""
     return sum(
-        sum(category[link.slug] == category[slug] for link in links[:5]) / 5
-        for slug, links in archive.related.items()
+        sum(category[link.slug] == category[slug] for link in links[:5]) / 5 for slug, links in archive.related.items()
     ) / len(archive.related)
 
 
@@ -100,9 +117,7 @@ def dev_corpus() -> tuple[list[Article], dict[str, str]]:
     return articles, {article.slug: row["category"] for article, row in zip(articles, rows, strict=True)}
 
 
-@pytest.mark.skipif(
-    not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository"
-)
+@pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository")
 def test_text_similarity_finds_same_topic_articles_on_the_dev_corpus() -> None:
     # RELATED.md's baseline for this recipe (stems, stop words, sublinear tf, min_df 2, max_df 0.5) is 0.715.
     articles, category = dev_corpus()

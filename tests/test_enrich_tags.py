@@ -1,25 +1,35 @@
-"""enrich tags: taxonomy rules, named entities (and the junk they must never be), one name per tag."""
+"""enrich tags: taxonomy rules, aliases and hidden tags, caps, rare tags, one name per tag."""
 
 from __future__ import annotations
 
+import csv
+import random
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from chronique.config import SiteConfig, TagsConfig
+from chronique.config import SiteConfig, TagsConfig, TaxonomyRule, load_config
 from chronique.enrich import enrich
-from chronique.enrich.entities import MAX_ENTITIES, entity_key, extract_entities, scan
-from chronique.enrich.tags import compile_taxonomy, display_names, tag_key, taxonomy_tags
-from chronique.enrich.words import stems
+from chronique.enrich.entities import extract_entities
+from chronique.enrich.tags import (
+    assign_tags,
+    compile_taxonomy,
+    display_names,
+    tag_key,
+    taxonomy_tags,
+    topic_tags,
+)
+from chronique.enrich.words import TermCounter, stems
 from chronique.model import Article
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_CORPUS = REPO.parent / "shared" / "corpora" / "masakhanews-fr-dev.tsv"
 
 
 def article(slug: str, title: str, text: str, day: date = date(2024, 1, 1), **fields: object) -> Article:
-    return Article(
-        slug=slug, title=title, date=day, origin=Path(f"{slug}.txt"), body_html="", text=text, **fields
-    )  # type: ignore[arg-type]
+    return Article(slug=slug, title=title, date=day, origin=Path(f"{slug}.txt"), body_html="", text=text, **fields)  # type: ignore[arg-type]
 
 
 def topics(taxonomy: dict[str, list[str]], text: str, title: str = "") -> list[str]:
@@ -28,11 +38,14 @@ def topics(taxonomy: dict[str, list[str]], text: str, title: str = "") -> list[s
     return taxonomy_tags(rules, sequence)
 
 
-def entities(*texts: str | tuple[str, str]) -> list[list[str]]:
-    """Kept entity keys per article; a text alone has an empty title."""
-    pairs = [item if isinstance(item, tuple) else ("", item) for item in texts]
-    found = extract_entities([scan(title, text) for title, text in pairs])
-    return [[key for key, _ in kept] for kept in found.per_article]
+def fast_topics(taxonomy: dict[str, list[str]], fields: list[tuple[str, str]]) -> list[list[str]]:
+    """`topic_tags` as `enrich` calls it, on the counts of `words.TermCounter`."""
+    counter = TermCounter()
+    languages = ["fr"] * len(fields)
+    counter.count([title for title, _ in fields], languages)
+    counter.count([text for _, text in fields], languages)
+    (titles, texts), vocabulary = counter.finish()
+    return topic_tags(taxonomy, titles + texts, vocabulary, fields, languages)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------------------
@@ -44,123 +57,66 @@ TAXONOMY = {
     "sport": ["coupe du monde", "football"],
 }
 
+CASES = [
+    ("Les flux MIGRATOIRES ont doublé.", ["migration"]),
+    ("Trois cents migrants secourus.", ["migration"]),
+    ("Aux Frontieres de l'Europe.", ["frontières"]),
+    ("Le renforcement sécuritaire ne suffit pas, la SÉCURITÉ des ports d'abord.", ["sécurité"]),
+    ("La Coupe du monde 2030 au Maroc.", ["sport"]),
+    ("Les coupes du Monde passées.", ["sport"]),
+    ("La coupe du monde, la Coupe d'Afrique.", ["sport"]),
+    # a phrase matches word for word, not as scattered words
+    ("Il coupe le ruban du nouveau monde des affaires.", []),
+    ("Une coupe, puis le monde.", []),
+    ("Rien à voir.", []),
+]
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Les flux MIGRATOIRES ont doublé.", ["migration"]),
-        ("Trois cents migrants secourus.", ["migration"]),
-        ("Aux Frontieres de l'Europe.", ["frontières"]),
-        ("Le renforcement sécuritaire ne suffit pas, la SÉCURITÉ des ports d'abord.", ["sécurité"]),
-        ("La Coupe du monde 2030 au Maroc.", ["sport"]),
-        ("Les coupes du Monde passées.", ["sport"]),
-        # a phrase matches word for word, not as scattered words
-        ("Il coupe le ruban du nouveau monde des affaires.", []),
-        ("Une coupe, puis le monde.", []),
-        ("Rien à voir.", []),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
 def test_taxonomy_ignores_accents_case_and_inflection(text: str, expected: list[str]) -> None:
     assert topics(TAXONOMY, text) == expected
+    assert fast_topics(TAXONOMY, [("", text)]) == [[tag_key(tag) for tag in expected]]
 
 
 def test_taxonomy_tags_follow_config_order_and_read_the_title() -> None:
     text = "Le football et les frontières."
     assert topics(TAXONOMY, text, title="Migrations") == ["migration", "frontières", "sport"]
+    assert fast_topics(TAXONOMY, [("Migrations", text)]) == [["migration", "frontiere", "sport"]]
 
 
 def test_a_phrase_never_spans_title_and_text() -> None:
     assert topics(TAXONOMY, "monde en fête", title="La coupe du") == []
+    assert fast_topics(TAXONOMY, [("La coupe du", "monde en fête")]) == [[]]
 
 
-# -- entities -----------------------------------------------------------------------------------------------
-
-JUNK_TEXT = """Ce matin, le ministre a parlé. Il a rappelé les faits. Cette réunion était attendue.
-Les participants sont venus de loin. Mardi, les discussions ont repris. Mardi encore, rien.
-Janvier a été calme, Janvier aussi. Concernant les délais, rien n'est fixé. Concernant les accords, non plus.
-Bruno a souri. Bruno a conclu. Selon lui, la coopération est bonne. Selon elle, aussi.
-M. Laftit a reçu M. Laftit."""
-
-
-def test_sentence_openers_months_verbs_and_first_names_are_never_entities() -> None:
-    (found,) = entities(JUNK_TEXT)
-    assert found == ["laftit"]
-
-
-def test_a_word_capitalised_only_where_sentences_open_is_no_name() -> None:
-    # "Frontex" here could as well be a verb: nothing shows it is a name. Once mid-sentence, it is.
-    assert entities("Frontex publie ses chiffres. Frontex précise les flux.") == [[]]
-    assert entities("Frontex publie ses chiffres. Frontex précise les flux, dit Frontex.") == [["frontex"]]
-
-
-def test_an_entity_needs_two_mentions_or_the_title() -> None:
-    text = "Le ministre a rencontré Abdellatif Hammouchi à Rabat. La délégation est restée à Rabat."
-    assert entities(text) == [["rabat"]]
-    assert entities(("Hammouchi reçu à Rabat", text)) == [["rabat", "abdellatif hammouchi"]]
-
-
-def test_titles_articles_and_plurals_are_not_part_of_a_name() -> None:
-    text = (
-        "Le Maroc et la France. Le ministre de l'Intérieur, M. Mohamed Hassad, a reçu Mme Rachida Dati. "
-        "Au Maroc, Mohamed Hassad et Rachida Dati ont parlé des Comores et de la Comore voisine. "
-        "Les Comores aussi."
-    )
-    (found,) = entities(text)
-    assert set(found) == {"comore", "maroc", "mohamed hassad", "rachida dati"}
-    assert entity_key("Comores") == entity_key("la Comore")
-
-
-def test_a_lone_surname_is_the_full_name_seen_in_the_archive() -> None:
-    first = "Le ministre Bruno Retailleau est arrivé. Retailleau a parlé. Ensuite, Retailleau est reparti."
-    second = "Retailleau a signé un accord. Le texte, Retailleau le défend."
-    assert entities(first, second) == [["bruno retailleau"], ["bruno retailleau"]]
-
-
-def test_a_surname_shared_by_two_full_names_stays_alone() -> None:
-    texts = [
-        "Emmanuel Macron parle. Emmanuel Macron répond.",
-        "Brigitte Macron visite. Brigitte Macron rit.",
-        "Selon Macron, tout va bien. Macron insiste.",
+def test_a_rule_of_function_words_still_matches_word_for_word() -> None:
+    taxonomy = {"hier": ["hier"], "un": ["de la"]}
+    assert fast_topics(taxonomy, [("", "Hier, à Rabat."), ("", "Le prix de la paix."), ("", "Rien.")]) == [
+        ["hier"],
+        ["un"],
+        [],
     ]
-    assert entities(*texts)[2] == ["macron"]
 
 
-def test_a_common_word_capitalised_before_a_place_is_dropped() -> None:
-    texts = [
-        "Les ministres de l'Intérieur du Maroc et de la France. L'intérieur du pays est calme.",
-        "Au Maroc, la Coupe du Monde se prépare. La Coupe du Monde aura lieu au Maroc.",
+@pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository")
+def test_fast_taxonomy_matching_finds_what_matching_every_stem_finds() -> None:
+    with DEV_CORPUS.open(encoding="utf-8", newline="") as handle:
+        fields = [(row["headline"], row["text"]) for row in csv.DictReader(handle, delimiter="\t")]
+    taxonomy = load_config(REPO / "seeds" / "site.yaml").topic_words()
+    taxonomy["football africain"] = ["Coupe d'Afrique", "Afrique du Sud", "ballon d'or"]
+    rules = compile_taxonomy(taxonomy, "fr")
+    slow = [
+        [
+            tag_key(tag)
+            for tag in taxonomy_tags(rules, [s for s, _ in stems(title)] + [""] + [s for s, _ in stems(text)])
+        ]
+        for title, text in fields
     ]
-    first, second = entities(*texts)
-    assert "interieur du maroc" not in first and "maroc" in second
-    assert "coupe du monde" in second
+    assert fast_topics(taxonomy, fields) == slow
+    assert sum(map(bool, slow)) > 100
 
 
-def test_names_joined_by_a_hyphen_are_split_when_both_are_known() -> None:
-    texts = [
-        "Maroc-France : le sommet. Le Maroc accueille. La France aussi. Au Maroc, en France.",
-        "Jean-Marc Ayrault a parlé. Jean-Marc Ayrault a conclu.",
-    ]
-    first, second = entities(*texts)
-    assert first[:2] == ["maroc", "france"]
-    assert second == ["jean marc ayrault"]
-
-
-def test_entities_are_capped_per_article() -> None:
-    names = ["Rabat", "Tanger", "Fès", "Agadir", "Oujda", "Meknès", "Tétouan", "Nador"]
-    text = " ".join(f"Visite à {name}. Retour à {name}." for name in names) + " Encore Rabat."
-    (found,) = entities(text)
-    assert len(found) == MAX_ENTITIES
-    assert found[0] == "rabat"
-
-
-def test_urls_do_not_make_a_name_common() -> None:
-    text = (
-        "L'agence Frontex publie sur frontex.europa.eu ses chiffres, que Frontex détaille sur www.frontex.eu."
-    )
-    assert entities(text) == [["frontex"]]
-
-
-# -- names and order ----------------------------------------------------------------------------------------
+# -- names ---------------------------------------------------------------------------------------------------
 
 
 def test_display_name_is_the_most_frequent_spelling_then_the_first_sorted() -> None:
@@ -181,6 +137,13 @@ def test_tag_key_ignores_case_accents_punctuation_articles_and_plurals() -> None
     assert tag_key("Frontières") == tag_key("frontiere")
 
 
+# -- article tags --------------------------------------------------------------------------------------------
+
+
+def tags_of(archive_articles: tuple[Article, ...]) -> dict[str, tuple[str, ...]]:
+    return {item.slug: item.tags for item in archive_articles}
+
+
 def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() -> None:
     config = SiteConfig(taxonomy={"migration": ["migrant"], "sécurité": ["sécurité"]})
     arts = [
@@ -193,12 +156,105 @@ def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() 
         article("b", "Autre", "Le Maroc, encore le Maroc.", tags=("Sécurité",), day=date(2024, 2, 1)),
     ]
     archive = enrich(arts, config)
-    by_slug = {item.slug: item for item in archive.articles}
-    assert by_slug["a"].tags == ("Maroc", "Dossier", "migration", "sécurité", "Frontex")
-    assert by_slug["b"].tags == ("sécurité", "Maroc")
+    assert tags_of(archive.articles) == {
+        "a": ("Maroc", "Dossier", "migration", "sécurité", "Frontex"),
+        "b": ("sécurité", "Maroc"),
+    }
     assert [item.slug for item in archive.articles] == ["b", "a"]
     no_entities = enrich(arts, config.model_copy(update={"tags": TagsConfig(entities=False)}))
-    assert {item.slug: item.tags for item in no_entities.articles} == {
-        "a": ("maroc", "Dossier", "migration", "sécurité"),
-        "b": ("sécurité",),
-    }
+    assert tags_of(no_entities.articles) == {"a": ("maroc", "Dossier", "migration", "sécurité"), "b": ("sécurité",)}
+
+
+def rule(**fields: object) -> TaxonomyRule:
+    return TaxonomyRule.model_validate(fields)
+
+
+def tagging_of(
+    texts: list[str], explicit: list[tuple[str, ...]], taxonomy: dict[str, TaxonomyRule], **tags: object
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[dict[str, int]]]:
+    """Shown tags, related signal and entities per text (no topic words: aliases and hide only)."""
+    found = extract_entities([("", text) for text in texts])
+    result = assign_tags(explicit, [[] for _ in texts], found, TagsConfig.model_validate(tags), taxonomy)
+    return list(result.shown), list(result.signal), [dict(pairs) for pairs in result.entities]
+
+
+def test_an_alias_renames_an_explicit_tag() -> None:
+    taxonomy = {"Maroc": rule(aliases=["Morocco", "Royaume du Maroc"])}
+    shown, signal, _ = tagging_of(["Rien.", "Rien."], [("morocco", "Dossier"), ("Royaume du Maroc",)], taxonomy)
+    assert shown == [("Maroc", "Dossier"), ("Maroc",)]
+    assert signal == [("maroc", "dossier"), ("maroc",)]
+
+
+def test_an_alias_renames_an_entity_and_merges_mentions_once_per_article() -> None:
+    taxonomy = {"franc CFA": rule(aliases=["FCFA", "CFA"])}
+    text = "Le FCFA baisse à Dakar. Le FCFA, dit-on. Le CFA aussi, le CFA encore, à Dakar."
+    shown, signal, found = tagging_of([text], [("FCFA",)], taxonomy)
+    assert shown == [("franc CFA", "Dakar")]
+    assert found == [{"franc cfa": 4, "dakar": 2}]
+    assert signal == [("franc cfa",)]
+
+
+def test_a_hidden_tag_is_not_shown_but_still_relates_articles() -> None:
+    taxonomy = {"Dossier": rule(hide=True), "Dakar": rule(hide=True), "migration": rule(words=["migrant"], hide=True)}
+    text = "Des migrants à Dakar. À Dakar, des migrants."
+    config = SiteConfig(taxonomy=taxonomy)
+    arts = [article(slug, "", text, tags=("Dossier", "Sénégal")) for slug in ("a", "b")]
+    archive = enrich(arts, config)
+    assert tags_of(archive.articles) == {"a": ("Sénégal",), "b": ("Sénégal",)}
+    shown, signal, _ = tagging_of([text], [("Dossier", "Sénégal")], taxonomy)
+    assert shown == [("Sénégal",)] and signal == [("dossier", "senegal", "dakar")]
+    assert [link.slug for link in archive.related["a"]] == ["b"]
+
+
+def test_entity_tags_are_capped_by_max_entities_the_most_mentioned_first() -> None:
+    names = ["Rabat", "Tanger", "Fès", "Agadir", "Oujda", "Meknès", "Tétouan", "Nador"]
+    text = " ".join(f"Visite à {name}. Retour à {name}." for name in names) + " Encore Rabat."
+    shown, _, found = tagging_of([text], [("Dossier",)], {})
+    assert shown[0][:2] == ("Dossier", "Rabat") and len(shown[0]) == 1 + 6
+    assert len(found[0]) == len(names)  # the related signal keeps them all
+    assert tagging_of([text], [("Dossier",)], {}, max_entities=2)[0] == [("Dossier", "Rabat", "Tanger")]
+    assert tagging_of([text], [()], {}, max_entities=0)[0] == [()]
+    assert tagging_of([text], [()], {}, entities=False)[0] == [()]
+
+
+def test_a_tag_on_fewer_than_min_articles_articles_is_shown_on_none() -> None:
+    texts = ["À Rabat, puis Rabat.", "À Rabat, puis Rabat. À Dakar, puis Dakar.", "Rien."]
+    explicit = [("Commun", "Rare"), ("Commun",), ()]
+    assert tagging_of(texts, explicit, {})[0] == [("Commun", "Rare", "Rabat"), ("Commun", "Rabat", "Dakar"), ()]
+    shown, signal, _ = tagging_of(texts, explicit, {}, min_articles=2)
+    assert shown == [("Commun", "Rabat"), ("Commun", "Rabat"), ()]
+    assert signal[0] == ("commun", "rare")  # rare tags still relate articles
+    assert tagging_of(texts, explicit, {}, min_articles=3)[0] == [(), (), ()]
+
+
+def test_min_articles_counts_after_the_cap() -> None:
+    # "Dakar" is in both articles, but the cap of one entity keeps it on the first only: no page for one.
+    texts = ["À Rabat, Rabat, Rabat. À Dakar, Dakar.", "À Dakar, puis Dakar. À Rabat, Rabat, Rabat."]
+    assert tagging_of(texts, [(), ()], {}, max_entities=1, min_articles=2)[0] == [("Rabat",), ("Rabat",)]
+
+
+def test_tags_do_not_depend_on_input_order() -> None:
+    config = SiteConfig(
+        taxonomy={
+            "migration": rule(words=["migrant"], aliases=["Migrations"]),
+            "Dossier": rule(hide=True),
+            "franc CFA": rule(aliases=["FCFA"]),
+        },
+        tags=TagsConfig(max_entities=2, min_articles=2),
+    )
+    texts = [
+        "Des migrants à Dakar. Le FCFA, le FCFA. Dakar attend M. Macky Sall. Macky Sall parle.",
+        "À Dakar, Sall a reçu des migrants. Sall et le FCFA. Le FCFA baisse.",
+        "Emmanuel Macron à Rabat. Macron et Rabat. Les migrants, le FCFA et le FCFA.",
+    ]
+    arts = [
+        article(f"a{n}", f"Titre {n}", texts[n % 3], day=date(2024, 1, 1 + n % 5), tags=(("Dossier",), ())[n % 2])
+        for n in range(12)
+    ]
+    expected = enrich(arts, config)
+    for seed in range(3):
+        shuffled = list(arts)
+        random.Random(seed).shuffle(shuffled)
+        assert enrich(shuffled, config) == expected
+    shown = {tag for item in expected.articles for tag in item.tags}
+    assert shown == {"migration", "franc CFA", "Dakar", "Macky Sall", "Emmanuel Macron", "Rabat"}

@@ -191,9 +191,9 @@ def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathF
 
 
 def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkeypatch) -> None:
-    from chronique import cache
+    import chronique.enrich
 
-    monkeypatch.setattr(cache, "enrich", lambda *args: (_ for _ in ()).throw(AssertionError("enrich ran")))
+    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: (_ for _ in ()).throw(AssertionError("enrich ran")))
     assert incremental(root).rendered == 0
     (root / "content" / "a03.md").touch()  # same bytes: still the same inputs
     assert incremental(root).rendered == 0

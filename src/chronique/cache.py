@@ -22,7 +22,6 @@ from pathlib import Path
 
 from . import __version__
 from .config import SiteConfig
-from .enrich import enrich
 from .load import Loaded, ParseKey
 from .model import Archive, Article
 
@@ -128,6 +127,8 @@ def enrich_cached(
         memory.enriched = _read_enriched(cache_dir, key, articles)
     if memory.enriched is not None and memory.enriched[0] == key:
         return memory.enriched[1]
+    from .enrich import enrich  # numpy and scipy load only when enrich has work to do
+
     archive = enrich(articles, config)
     memory.enriched = (key, archive)
     tags = {article.slug: article.tags for article in archive.articles}

@@ -18,7 +18,6 @@ from tqdm import tqdm
 
 from . import __version__
 from .build import BuildFailed, BuildReport, BuildRequest, build_site, publishable
-from .enrich import enrich
 from .load import load_archive
 from .model import InputError
 from .new import create_article
@@ -130,6 +129,8 @@ def run_new(options: argparse.Namespace) -> int:
 
 
 def run_related(options: argparse.Namespace) -> int:
+    from .enrich import enrich  # numpy and scipy: only for the commands that score
+
     request = BuildRequest(content=options.content, config=options.config)
     if not request.content.is_dir():
         return _fail(f"chronique: {request.content}: no such content folder")
@@ -151,7 +152,8 @@ def run_related(options: argparse.Namespace) -> int:
     weights = config.related
     print(f"{article.title}\n  {article.day.isoformat()} · {article.slug} · {article.origin}")
     print(f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
-          f"date {weights.date_weight}; min_score {weights.min_score}; count {weights.count}")
+          f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
+          f"min_score {weights.min_score}; count {weights.count}")
     links = archive.related.get(article.slug, ())
     if not links:
         print("  no related article scores above min_score")

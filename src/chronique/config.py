@@ -24,10 +24,12 @@ class RelatedConfig(_Strict):
 
     count: Annotated[int, Field(ge=0, le=50)] = 5
     min_score: Annotated[float, Field(ge=0)] = 0.0
-    text_weight: Annotated[float, Field(ge=0)] = 1.0
-    tag_weight: Annotated[float, Field(ge=0)] = 0.5
-    entity_weight: Annotated[float, Field(ge=0)] = 0.05
-    date_weight: Annotated[float, Field(ge=0)] = 0.1
+    text_weight: Annotated[float, Field(ge=0, le=100)] = 1.0
+    tag_weight: Annotated[float, Field(ge=0, le=100)] = 0.5
+    entity_weight: Annotated[float, Field(ge=0, le=100)] = 0.0
+    date_weight: Annotated[float, Field(ge=0, le=100)] = 0.1
+    neighbour_weight: Annotated[float, Field(ge=0, le=100)] = 2.0
+    """Shared nearest neighbours: two articles whose closest articles are the same are on one subject."""
 
 
 class TaxonomyRule(_Strict):

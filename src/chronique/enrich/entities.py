@@ -1,358 +1,53 @@
 """Named entities: the people, places and organisations an article is about, from capitalisation.
 
 No model: French capitalises proper nouns and little else, so runs of capitalised words are
-candidates. What makes that usable is what the whole archive knows: a word also written in lower
-case is a common word ("Intérieur", "Coupe"); a word seen capitalised only where a sentence opens is
-no evidence; a lone surname names the person whose full name ends with it. Two passes: `scan`
-reads each article alone, `extract_entities` judges the candidates with the archive's statistics.
+candidates (`capitals`), judged with what the whole archive knows of its words (`lexicon`). Then
+the short forms of a name meet its full form: "Retailleau", "M. Retailleau", "B. Retailleau" and
+"le ministre Retailleau" are "Bruno Retailleau" when the article, or else the archive, shows no
+other full name they could stand for; "Bruno" alone beside "Bruno Retailleau" is him too, and a
+first name that stands for no one here is never a tag.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..text import fold
-from .names import FIRST_NAMES, MONTHS_AND_DAYS, TITLE_WORDS
-from .words import STOP_WORDS, Token, fold_word, normalise_quotes, words
+from .capitals import (
+    PARTICLES,
+    Phrase,
+    RawRun,
+    Run,
+    capital_uses,
+    find_runs,
+    lower_uses,
+    phrases_of,
+    run_of,
+    scan,
+    title_runs,
+)
+from .lexicon import Lexicon, build_lexicon, refine
+from .names import FIRST_NAMES, TITLE_WORDS, entity_key
+from .words import fold_word
 
-# Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
-PARTICLES = frozenset(
-    {
-        "de",
-        "du",
-        "des",
-        "d'",
-        "la",
-        "l'",
-        "el",
-        "al",
-        "ben",
-        "bin",
-        "ibn",
-        "ould",
-        "abou",
-        "abu",
-        "van",
-        "von",
-        "der",
-        "di",
-        "da",
-        "dos",
-        "del",
-    }
-)
-# Only these French ones split "Intérieur du Maroc": Arabic "ben"/"el" bind a name's parts.
-_SPLIT_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "l'"})
-# A place follows these: "à Rabat", "au Maroc", "en France". A place is never a surname or a first name.
-_PLACE_WORDS = frozenset({"a", "au", "aux", "en"})
-# After these, a period ends an abbreviation, not a sentence: "M. Hassad", "Mme Dati".
-_ABBREVIATIONS = frozenset({"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mgr", "gal"})
-# Possessive "++": a plain "+" would backtrack through every word that is not a domain name.
-_MAYBE_URL = re.compile(r"://|www\.|@|[^\W_]\.[^\W\d_]{2}")
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|(?<![\w.-])[\w.-]++@\S+|\b[\w-]++(?:\.[a-z]{2,}+){1,3}+(?:/\S*)?", re.I
-)
-MAX_WORDS = 6
+__all__ = ["Entities", "entity_key", "extract_entities", "scan"]
+
 # An entity becomes a tag when mentioned this often, or once in the title: a single passing mention
 # ("en présence de M. Patrick Calvar") does not make an article about it, and one-off mentions are
 # where capitalisation misleads most (headings, credits, quotes).
 MIN_MENTIONS = 2
-MAX_ENTITIES = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """A run of capitalised words as written, with the particles between them."""
-
-    words: tuple[str, ...]
-    joins: tuple[str, ...]
-    """Separator before each word but the first: " " or "" (after an elided "d'")."""
-    initial: bool = False
-    """Its first word opens a sentence, so its capital letter proves nothing."""
-    placed: bool = False
-    """Preceded by "à", "au", "aux" or "en"."""
-    in_title: bool = False
-
-    @property
-    def surface(self) -> str:
-        rest = zip(self.joins, self.words[1:], strict=True)
-        return self.words[0] + "".join(join + word for join, word in rest)
-
-    def part(self, start: int, end: int) -> Phrase:
-        first = start == 0
-        return Phrase(
-            self.words[start:end],
-            self.joins[start : end - 1] if end > start else (),
-            self.initial and first,
-            self.placed and first,
-            self.in_title,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """What one article tells about words: its candidate phrases and how it writes each word."""
-
-    phrases: tuple[Phrase, ...]
-    lower: Counter[str]
-    """Folded words written in lower case."""
-    capital: Counter[str]
-    """Folded words written capitalised away from a sentence opening."""
-
-
-@lru_cache(maxsize=100_000)
-def entity_key(surface: str) -> str:
-    """The identity of a name: folded, punctuation as spaces, leading article and plural "s"/"x" dropped."""
-    parts = re.findall(r"[^\W_]+", fold(surface.replace("’", "'")))
-    while len(parts) > 1 and parts[0] in {"le", "la", "les", "l", "the"}:
-        parts = parts[1:]
-    return " ".join(_singular(part) for part in parts)
-
-
-def _singular(word: str) -> str:
-    # Keys only, never shown: "Comores" and "Comore" meet; "Frontex" keeps its x, "Jeux" loses it.
-    if len(word) > 3 and (word.endswith("s") or word.endswith("ux")):
-        return word[:-1]
-    return word
-
-
-def is_title_case(title: str) -> bool:
-    """Whether a headline capitalises its words English-style, making capitals there meaningless."""
-    tokens = [t.text for t in words(title)][1:]
-    content = [word for word in tokens if len(word) >= 4 and fold_word(word) not in STOP_WORDS]
-    return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.6 * len(content)
-
-
-def scan(title: str, text: str) -> Scan:
-    """Candidate phrases of an article (title first, unless title-cased) and its word usage."""
-    phrases: list[Phrase] = []
-    lower: Counter[str] = Counter()
-    capital: Counter[str] = Counter()
-    sources = [(text, False)] if is_title_case(title) else [(title, True), (text, False)]
-    for source, in_title in sources:
-        clean = normalise_quotes(_URL.sub("\n", source) if _MAYBE_URL.search(source) else source)
-        _scan_runs(clean, in_title, phrases, capital)
-        for word, uses in Counter(_LOWER_WORD.findall(clean)).items():
-            folded = fold_word(word)
-            lower[folded] += uses
-            if "-" in folded or "'" in folded:
-                for part in _INNER.split(folded):
-                    lower[part] += uses
-    return Scan(tuple(phrases), lower, capital)
-
-
-# Capitalised words (Latin script: the archive's languages) joined by spaces or particles. The
-# look-ahead keeps an elided article out ("L'Intérieur" is "Intérieur"); runs never cross a line.
-_SPACE = "[ \t\u00a0\u202f]"
-_ELIDED = r"(?:[LlDd]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu)'"
-_NAME_WORD = rf"(?<![^\W_])(?!{_ELIDED})[A-ZÀ-ÖØ-ÞŒ][^\W_]*(?:[-'][^\W_]+)*"
-_JOIN = (
-    rf"(?:{_SPACE}+(?:(?:de{_SPACE}+la|de|du|des|la|el|al|ben|bin|ibn|ould|abou|abu|van|von|der|di|da|dos|del)"
-    rf"{_SPACE}+|(?:de{_SPACE}+)?[dl]')?)"
-)
-_RUN = re.compile(rf"{_NAME_WORD}(?:{_JOIN}{_NAME_WORD})*")
+# Lower-case uses are counted in at most this many articles, chosen by a hash of their title: every
+# word of them must be read, and a common word shows itself in half a million words as well as in
+# fifty million. This keeps the cost flat as the archive grows.
+LOWER_CASE_SAMPLE = 1000
 _INNER = re.compile(r"[-']")
-_LOWER = "a-zß-öø-ÿœ"
-# A word in lower case throughout ("l'intérieur", not "d'Afrique"), found in C rather than word by word.
-_LOWER_WORD = re.compile(rf"(?<![^\W_])[{_LOWER}][{_LOWER}0-9]*(?:[-'][{_LOWER}0-9]+)*(?![^\W_])")
-_BREAKS = re.compile(r"[\s']")
-_SPACES = " \t\u00a0\u202f"
-_OPENER_CHARS = frozenset('.!?…\n«“„"—–•:;')
-
-
-def _context(text: str, start: int) -> tuple[bool, bool]:
-    """Whether the word at `start` opens a sentence, and whether "à", "au", "aux" or "en" precede it."""
-    end = start
-    while end > 0 and text[end - 1] in _SPACES:
-        end -= 1
-    if end == 0:
-        return True, False
-    char = text[end - 1]
-    if char == "." or char.isalnum():
-        stop = end - 1 if char == "." else end
-        begin = stop
-        while begin > 0 and text[begin - 1].isalnum():
-            begin -= 1
-        word = fold_word(text[begin:stop])
-        if char == ".":
-            # "M. Hassad", "J. Smith": the period closes an abbreviation or an initial, not a sentence.
-            return not (len(word) == 1 or word in _ABBREVIATIONS), False
-        return False, word in _PLACE_WORDS
-    return char in _OPENER_CHARS, False
-
-
-def _name_word(word: str) -> bool:
-    """Capitalised, not a function word, not elided: "Maroc", "N'Guessan"; not "Le", "S'", "C'"."""
-    return word[0].isupper() and not word.endswith("'") and fold_word(word) not in STOP_WORDS
-
-
-def _scan_runs(text: str, in_title: bool, phrases: list[Phrase], capital: Counter[str]) -> None:
-    for match in _RUN.finditer(text):
-        found = match.group()
-        if not _BREAKS.search(found):
-            if fold_word(found) in STOP_WORDS:
-                continue  # "Le", "Cette", "Il": by far the most frequent capitalised words
-            tokens = [Token(found, 0, len(found))]
-        else:
-            tokens = list(words(found))
-        opens, placed = _context(text, match.start())
-        run: list[Token] = []
-        for token in [*tokens, None]:
-            # Inside a run, a capitalised function word belongs to the name: "Jack Ma", "Marine Le Pen".
-            inner = run and token is not None and token.text[0].isupper() and not token.text.endswith("'")
-            if token is not None and (_name_word(token.text) or inner or fold_word(token.text) in PARTICLES):
-                run.append(token)
-                continue
-            # A function word inside a run ends a name: "Le Maroc" is "Maroc".
-            if any(fold_word(t.text) not in PARTICLES for t in run):
-                first = run[0] is tokens[0]
-                joins = tuple(" " if b.start > a.end else "" for a, b in itertools.pairwise(run))
-                words_ = tuple(t.text for t in run)
-                phrase = Phrase(words_, joins, opens and first, placed and first, in_title)
-                phrases.append(phrase)
-                for position, word in enumerate(words_):
-                    if not (position == 0 and phrase.initial) and fold_word(word) not in PARTICLES:
-                        capital.update(_INNER.split(fold_word(word)))
-            run = []
-
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """How the whole archive writes its words, which decides what a capital letter means."""
-
-    lower: Counter[str]
-    capital: Counter[str]
-    standalone: frozenset[str]
-    """Keys of names seen on their own, e.g. "maroc": "Intérieur du Maroc" may then be split."""
-    places: frozenset[str]
-    """Keys of names seen after "à", "au", "aux" or "en" at least once in five mentions."""
-
-    def common(self, word: str) -> bool:
-        """A function word, a month, a title, or a word the archive also writes in lower case.
-
-        One lower-case use in ten capitalised ones is taken for a typo or a URL, not a common word.
-        """
-        folded = fold_word(word)
-        if folded in STOP_WORDS or folded in MONTHS_AND_DAYS or folded in TITLE_WORDS:
-            return True
-        low = self.lower[folded]
-        return low > 0 and low * 10 >= self.capital[folded]
-
-
-def build_lexicon(scans: Sequence[Scan]) -> Lexicon:
-    lower: Counter[str] = Counter()
-    capital: Counter[str] = Counter()
-    for item in scans:
-        lower.update(item.lower)
-        capital.update(item.capital)
-    draft = Lexicon(lower, capital, frozenset(), frozenset())
-    mentions: Counter[str] = Counter()
-    placed: Counter[str] = Counter()
-    for item in scans:
-        for phrase in item.phrases:
-            stripped = _strip(phrase, draft)
-            if stripped is None:
-                continue
-            if len(stripped.words) == 1 and (
-                draft.common(stripped.words[0]) or fold_word(stripped.words[0]) in FIRST_NAMES
-            ):
-                continue
-            key = entity_key(stripped.surface)
-            mentions[key] += 1
-            placed[key] += stripped.placed
-    # "en Poutine" once in fifty mentions is "confiance en Poutine", not a place.
-    places = frozenset(key for key, count in placed.items() if count * 5 >= mentions[key] > 0 and count)
-    return Lexicon(lower, capital, frozenset(mentions), places)
-
-
-def _strip(phrase: Phrase, lexicon: Lexicon) -> Phrase | None:
-    """Drop leading titles, articles and particles (and a common opener), and trailing particles."""
-    words_ = phrase.words
-    start, end = 0, len(words_)
-    while start < end:
-        word = words_[start]
-        folded = fold_word(word)
-        opener = start == 0 and phrase.initial and lexicon.common(word)
-        # "Premier Ministre Abiy Ahmed": a common word before a title goes with the title;
-        # "Uruguayen Martin Lasarte": a common word before a full name is not part of it.
-        before_title = start + 1 < end and fold_word(words_[start + 1]) in TITLE_WORDS
-        before_name = lexicon.common(word) and _plain_name(words_[start + 1 : end], lexicon)
-        if not (
-            opener
-            or (before_title and lexicon.common(word))
-            or before_name
-            or folded in TITLE_WORDS
-            or folded in STOP_WORDS
-            or folded in PARTICLES
-        ):
-            break
-        start += 1
-    while end > start and fold_word(phrase.words[end - 1]) in PARTICLES:
-        end -= 1
-    return phrase.part(start, end) if start < end else None
-
-
-def _plain_name(words_: Sequence[str], lexicon: Lexicon) -> bool:
-    """Two or three capitalised words, none common, no particle: how full names look."""
-    return 2 <= len(words_) <= 3 and not any(
-        lexicon.common(word) or fold_word(word) in PARTICLES or not word[0].isupper() for word in words_
-    )
-
-
-def _split(phrase: Phrase, lexicon: Lexicon) -> list[Phrase]:
-    """Separate names glued together: "Maroc-France", "Intérieur du Maroc", "Frontex-Maroc Comité Mixte"."""
-    for position, word in enumerate(phrase.words):
-        parts = word.split("-")
-        if len(parts) > 1 and all(_independent(part, lexicon) for part in parts):
-            before = [phrase.part(0, position)] if position else []
-            after = [phrase.part(position + 1, len(phrase.words))] if position + 1 < len(phrase.words) else []
-            initial = phrase.initial and not position
-            pieces = [Phrase((part,), (), initial, False, phrase.in_title) for part in parts]
-            return [*_refine_all(before, lexicon), *pieces, *_refine_all(after, lexicon)]
-    for position, word in enumerate(phrase.words):
-        if position and fold_word(word) in _SPLIT_PARTICLES:
-            tail = _strip(phrase.part(position + 1, len(phrase.words)), lexicon)
-            if tail is not None and _independent(tail.surface, lexicon, tail.words):
-                return [*_refine_all([phrase.part(0, position)], lexicon), tail]
-    return [phrase]
-
-
-def _independent(surface: str, lexicon: Lexicon, parts: tuple[str, ...] = ()) -> bool:
-    if len(parts) <= 1 and (lexicon.common(surface) or fold_word(surface) in FIRST_NAMES):
-        return False
-    return entity_key(surface) in lexicon.standalone
-
-
-def _refine_all(phrases: Iterable[Phrase], lexicon: Lexicon) -> list[Phrase]:
-    out: list[Phrase] = []
-    for phrase in phrases:
-        stripped = _strip(phrase, lexicon)
-        if stripped is not None:
-            out.extend(piece for piece in _split(stripped, lexicon) if _acceptable(piece, lexicon))
-    return out
-
-
-def _acceptable(phrase: Phrase, lexicon: Lexicon) -> bool:
-    """Reject what is not a name: lone common words, first names, numerals, unproven openers, runs."""
-    named = [word for word in phrase.words if fold_word(word) not in PARTICLES]
-    if not named or len(named) > MAX_WORDS:
-        return False
-    if len(named) > 1:
-        return True
-    word = named[0]
-    folded = fold_word(word)
-    if len(folded) < 2 or lexicon.common(word) or folded in FIRST_NAMES or _ROMAN.fullmatch(word):
-        return False
-    # Capitalised only where sentences open: no evidence it is a name ("Concernant", "Arrivé").
-    return not phrase.initial or lexicon.capital[folded] > 0
-
-
-_ROMAN = re.compile(r"[IVXLC]+")
+# Titles that make the word after them a person's name; "son", "sa" ("sa Majesté") do not.
+_PERSON_TITLES = TITLE_WORDS - {"son", "sa"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,63 +58,261 @@ class Entities:
     spellings: dict[str, Counter[str]]
 
 
-def _person_like(phrase: Phrase, lexicon: Lexicon) -> bool:
-    """A full name a lone surname may stand for: 2-3 capitalised words, no particle, not a place,
-    not a known name plus a word ("FC Barcelone Messi", "Paris Saint-Germain")."""
-    words_ = phrase.words
-    if not 2 <= len(words_) <= 3 or any(fold_word(w) in PARTICLES for w in words_):
-        return False
-    if entity_key(phrase.surface) in lexicon.places:
-        return False
-    return not any(entity_key(" ".join(words_[:end])) in lexicon.standalone for end in range(1, len(words_)))
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A name as found once, with what merging needs to know of it (computed once per distinct run)."""
+
+    key: str
+    surface: str
+    size: int
+    """Words, particles aside."""
+    first: str
+    """Key of its first word."""
+    tail: str
+    """Key of its last word."""
+    tail2: str
+    """Key of its last two words when it has three or more, else ""."""
+    plain: bool
+    """Two to four words and no particle: a full name may look like this."""
+    hint: str
+    """"title" after "M.", "Mme", "le ministre"...; the letter of an initial ("B. Retailleau"); else ""."""
+    in_title: bool
 
 
-def extract_entities(scans: Sequence[Scan]) -> Entities:
-    """Judge every article's candidates against the archive, merge surnames, keep the telling ones."""
-    lexicon = build_lexicon(scans)
-    refined = [_refine_all(item.phrases, lexicon) for item in scans]
+def extract_entities(documents: Sequence[tuple[str, str]]) -> Entities:
+    """The entities of each (title, text), judged against the whole archive, short forms merged."""
+    # Runs are numbered as found, one number per distinct tuple, counted in C: no Python per run.
+    numbers = itertools.count()
+    in_text: dict[RawRun, int] = {}
+    in_title: dict[RawRun, int] = {}
+    articles = [
+        (*map(in_title.setdefault, title_runs(title), numbers), *map(in_text.setdefault, find_runs(text), numbers))
+        for title, text in documents
+    ]
+    run_at = {number: run_of(raw, False) for raw, number in in_text.items()}
+    run_at.update((number, run_of(raw, True)) for raw, number in in_title.items())
+    del in_text, in_title
+    uses: Counter[int] = Counter()
+    for found in articles:
+        uses.update(found)
+    run_uses: Counter[Run] = Counter()
+    for number, count in uses.items():
+        run_uses[run_at[number]] += count
+    phrases = {run: phrases_of(run) for run in run_uses}
+    phrase_uses = [(phrases[run], count) for run, count in run_uses.items()]
+
+    sample = _sample(documents)
+    # Lower-case uses matter only for words the archive capitalises somewhere.
+    capitalised = {
+        part
+        for found in phrases.values()
+        for phrase in found
+        for word in phrase.words
+        for part in [word, *_INNER.split(word)]
+    }
+    lower = lower_uses((documents[number][1] for number in sample), capitalised)
+    scale = len(documents) / len(sample) if sample else 1.0
+    lexicon = build_lexicon(phrase_uses, lower, scale, capital_uses(phrase_uses))
+
+    names_of = {run: tuple(_name(phrase) for phrase in refine(phrases[run], lexicon)) for run in run_uses}
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    archive_full: dict[str, set[str]] = defaultdict(set)
-    for phrases in refined:
-        for phrase in phrases:
-            key = entity_key(phrase.surface)
-            spellings[key][phrase.surface] += 1
-            if _person_like(phrase, lexicon):
-                archive_full[entity_key(phrase.words[-1])].add(key)
-    per_article = tuple(_article_entities(phrases, lexicon, archive_full) for phrases in refined)
+    mentions: Counter[str] = Counter()
+    for run, count in run_uses.items():
+        for name in names_of[run]:
+            spellings[name.key][name.surface] += count
+            mentions[name.key] += count
+    distinct = {name.key: name for names in names_of.values() for name in names}
+    persons = {key: name for key, name in distinct.items() if _person_like(name, lexicon)}
+    archive = _ArchiveNames(lexicon, persons, distinct.values(), mentions)
+    named = {number: names_of[run] for number, run in run_at.items() if names_of[run]}
+    article_names = [[name for number in found if number in named for name in named[number]] for found in articles]
+    for names in article_names:
+        archive.learn(names)
+    per_article = tuple(_article_entities(names, archive) for names in article_names)
     return Entities(per_article, dict(spellings))
 
 
-def _article_entities(
-    phrases: Sequence[Phrase], lexicon: Lexicon, archive_full: dict[str, set[str]]
-) -> tuple[tuple[str, int], ...]:
+def _sample(documents: Sequence[tuple[str, str]]) -> list[int]:
+    """The documents lower-case uses are counted in: all, or a fixed share chosen by their content."""
+    if len(documents) <= LOWER_CASE_SAMPLE:
+        return list(range(len(documents)))
+    digests = [zlib.crc32(title.encode("utf-8", "surrogatepass")) for title, _ in documents]
+    chosen = heapq.nsmallest(LOWER_CASE_SAMPLE, range(len(documents)), key=lambda n: (digests[n], documents[n]))
+    return sorted(chosen)
+
+
+def _name(phrase: Phrase) -> _Name:
+    words_ = [word for word in phrase.words if fold_word(word) not in PARTICLES]
+    before = phrase.before
+    if before.endswith("."):
+        before = before[:-1]
+        hint = before if len(before) == 1 and before != "m" else "title" if before in _PERSON_TITLES else ""
+    else:
+        hint = "title" if before in _PERSON_TITLES else ""
+    return _Name(
+        key=entity_key(phrase.surface),
+        surface=phrase.surface,
+        size=len(words_),
+        first=entity_key(words_[0]),
+        tail=entity_key(words_[-1]),
+        tail2=entity_key(" ".join(words_[-2:])) if len(words_) >= 3 else "",
+        plain=2 <= len(phrase.words) <= 4 and len(words_) == len(phrase.words),
+        hint=hint,
+        in_title=phrase.in_title,
+    )
+
+
+def _person_like(name: _Name, lexicon: Lexicon) -> bool:
+    """A full name a short form may stand for: plain, neither a place nor a thing, no acronym in it,
+    not starting with a place or a thing ("Paris Saint-Germain", "BBC Russie") nor with a longer
+    known name ("Manchester United Football")."""
+    if not name.plain or not lexicon.personal(name.key) or any(_acronym(word) for word in name.surface.split()):
+        return False
+    words_ = name.key.split()
+    if not lexicon.personal(words_[0]):
+        return False
+    return not any(" ".join(words_[:end]) in lexicon.standalone for end in range(2, len(words_)))
+
+
+def _acronym(word: str) -> bool:
+    """ "BBC", "FMI", "FC": an organisation's, never part of a person's name."""
+    return len(word) > 1 and word.isupper()
+
+
+class _ArchiveNames:
+    """What the whole archive says about short forms: which full names end or start with a word,
+    and whether a word is a first name."""
+
+    def __init__(
+        self, lexicon: Lexicon, persons: dict[str, _Name], names: Iterable[_Name], mentions: Counter[str]
+    ) -> None:
+        self.lexicon = lexicon
+        self.mentions = mentions
+        """Key -> mentions in the whole archive."""
+        self.wholes: dict[str, set[str]] = defaultdict(set)
+        """Word -> the plain place names that start with it: "burkina" -> {"burkina faso"}."""
+        for name in names:
+            if name.size > 1 and name.plain and name.key in lexicon.places:
+                self.wholes[name.first].add(name.key)
+        self.full: dict[str, set[str]] = defaultdict(set)
+        """Surname key -> the person-like full names that end with it."""
+        for key, name in persons.items():
+            self.full[name.tail].add(key)
+        self.persons = persons
+        self.alone: Counter[str] = Counter()
+        """Word -> articles where it stands alone, no longer name here starting or ending with it."""
+        self.leading: Counter[str] = Counter()
+        """Word -> articles where a person-like full name starts with it."""
+        self.titled: set[str] = set()
+        """Words seen after a title or an initial: surnames, whatever else they are."""
+
+    def learn(self, names: Sequence[_Name]) -> None:
+        parts = {name.first for name in names if name.size > 1} | {name.tail for name in names if name.size > 1}
+        self.alone.update({name.key for name in names if name.size == 1 and name.key not in parts})
+        self.leading.update({name.first for name in names if name.key in self.persons})
+        self.titled.update(name.key for name in names if name.size == 1 and name.hint)
+
+    def first_name(self, word: str) -> bool:
+        """Known as a first name, or used as one here: leading full names at least as often as
+        standing alone, never the end of a full name, never after a title."""
+        if word in self.titled or word in self.lexicon.places:
+            return False
+        if word in FIRST_NAMES:
+            return True
+        return word not in self.full and self.leading[word] >= max(1, self.alone[word])
+
+    def surname_of(self, word: str, letter: str) -> set[str]:
+        return _with_initial(self.full.get(word, set()), letter, self.persons)
+
+
+def _with_initial(keys: Iterable[str], letter: str, names: dict[str, _Name]) -> set[str]:
+    """The full names a short form may stand for, given the letter of its initial ("" when none)."""
+    if len(letter) != 1:
+        return set(keys)
+    return {key for key in keys if names[key].first.startswith(letter)}
+
+
+def _article_entities(names: Sequence[_Name], archive: _ArchiveNames) -> tuple[tuple[str, int], ...]:
     counts: Counter[str] = Counter()
     in_title: set[str] = set()
     first_seen: dict[str, int] = {}
-    local_full: dict[str, set[str]] = defaultdict(set)
-    first_names: set[str] = set()
-    for position, phrase in enumerate(phrases):
-        key = entity_key(phrase.surface)
-        counts[key] += 1
-        first_seen.setdefault(key, position)
-        if phrase.in_title:
-            in_title.add(key)
-        if _person_like(phrase, lexicon):
-            local_full[entity_key(phrase.words[-1])].add(key)
-            first_names.add(entity_key(phrase.words[0]))
-    for key in sorted(k for k in counts if " " not in k and k not in lexicon.places):
-        # A lone surname stands for the one full name that ends with it, here or else in the archive:
-        # "Retailleau" is "Bruno Retailleau". Two candidates ("Macron": Emmanuel or Brigitte): left alone.
-        full = local_full.get(key) or archive_full.get(key, set())
-        if len(full) == 1:
-            (target,) = full
-            counts[target] += counts.pop(key)
-            first_seen[target] = min(first_seen.get(target, first_seen[key]), first_seen[key])
-            if key in in_title:
-                in_title.add(target)
-        elif key in first_names:
-            # "Bruno" beside "Bruno Retailleau": a first name alone is never a tag.
-            del counts[key]
+    local: dict[str, _Name] = {}
+    lone: list[tuple[int, _Name]] = []
+    for position, name in enumerate(names):
+        local.setdefault(name.key, name)
+        if name.size <= 2:
+            lone.append((position, name))
+            continue
+        counts[name.key] += 1
+        first_seen.setdefault(name.key, position)
+        if name.in_title:
+            in_title.add(name.key)
+    persons = {key: name for key, name in local.items() if key in archive.persons}
+    ending: dict[str, set[str]] = defaultdict(set)
+    ending2: dict[str, set[str]] = defaultdict(set)
+    parts: dict[str, set[str]] = defaultdict(set)
+    for key, name in persons.items():
+        ending[name.tail].add(key)
+        if name.tail2:
+            ending2[name.tail2].add(key)
+    for key, name in local.items():
+        if name.size > 1 and name.plain:
+            parts[name.first].add(key)
+            parts[name.tail].add(key)
+    for position, name in lone:
+        target = _resolve(name, archive, persons, ending, ending2, parts)
+        if target is None:
+            continue
+        counts[target] += 1
+        first_seen.setdefault(target, position)
+        first_seen[target] = min(first_seen[target], position)
+        if name.in_title:
+            in_title.add(target)
     kept = [key for key in counts if counts[key] >= MIN_MENTIONS or key in in_title]
     kept.sort(key=lambda key: (-counts[key], first_seen[key]))
-    return tuple((key, counts[key]) for key in kept[:MAX_ENTITIES])
+    return tuple((key, counts[key]) for key in kept)
+
+
+def _resolve(
+    name: _Name,
+    archive: _ArchiveNames,
+    persons: dict[str, _Name],
+    ending: dict[str, set[str]],
+    ending2: dict[str, set[str]],
+    parts: dict[str, set[str]],
+) -> str | None:
+    """The key a short form counts for: a full name it stands for, itself, or None (a lone first name)."""
+    word = name.key
+    if name.size == 2:
+        # "Suu Kyi" in an article about "Aung San Suu Kyi".
+        full = ending2.get(word, set())
+        return next(iter(full)) if len(full) == 1 else word
+    personal = archive.lexicon.personal
+    if not personal(word):
+        # A place or a thing stands for the one longer name of a place or a thing here that starts or
+        # ends with it when it never goes without one ("Burkina" beside "Burkina Faso"); a place, for
+        # the one longer place name in the archive that starts with it, when used less than that
+        # ("Burkina" alone). "Maroc" beside "Maroc Telecom" stays the country.
+        whole = {key for key in parts.get(word, ()) if not personal(key)}
+        if len(whole) == 1 and not archive.alone[word]:
+            return next(iter(whole))
+        whole = archive.wholes.get(word, set())
+        if word in archive.lexicon.places and len(whole) == 1 and archive.mentions[word] < archive.mentions[min(whole)]:
+            return next(iter(whole))
+        return word
+    letter = name.hint if len(name.hint) == 1 else ""
+    first_name = archive.first_name(word)
+    # A surname stands for the one full name that ends with it, here or else in the archive:
+    # "Retailleau" is "Bruno Retailleau". Two candidates ("Macron": Emmanuel or Brigitte): left alone.
+    full = _with_initial(ending.get(word, ()), letter, persons)
+    if not full and not first_name:
+        full = archive.surname_of(word, letter)
+    if len(full) == 1:
+        return next(iter(full))
+    if not full:
+        # "Bruno" beside "Bruno Retailleau", "Xi" beside "Xi Jinping", "Burkina" beside "Burkina Faso":
+        # the one name here that starts or ends with it, when the word never goes without one.
+        whole = parts.get(word, set())
+        if len(whole) == 1 and (first_name or not archive.alone[word]):
+            return next(iter(whole))
+    return None if first_name else word

@@ -1,12 +1,23 @@
-"""Tags: explicit ones, taxonomy rules from site.yaml, named entities; one display name per key."""
+"""Tags: explicit ones, taxonomy rules from site.yaml, named entities; one display name per key.
+
+`assign_tags` decides what each article shows: aliases rename, hidden tags are kept out of sight
+(but not out of the related-articles signal), entity tags are capped, and a tag too few articles
+carry is shown on none, so that no chip leads to a missing page.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .entities import entity_key
+from scipy import sparse
+
+from ..config import TagsConfig, TaxonomyRule
+from .entities import Entities
+from .names import entity_key
 from .words import stems
 
 # Marks the end of the title in a stem sequence, so a two-word rule never spans title and text.
@@ -22,9 +33,7 @@ def tag_key(name: str) -> str:
     return entity_key(name)
 
 
-def compile_taxonomy(
-    taxonomy: Mapping[str, Sequence[str]], language: str
-) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
+def compile_taxonomy(taxonomy: Mapping[str, Sequence[str]], language: str) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
     """Each tag with the stem sequences that mark it, in config order."""
     return _compile(tuple((tag, tuple(words)) for tag, words in taxonomy.items()), language)
 
@@ -35,9 +44,7 @@ def _compile(
 ) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
     compiled = []
     for tag, phrases in taxonomy:
-        rules = tuple(
-            rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule
-        )
+        rules = tuple(rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule)
         compiled.append((tag, rules))
     return tuple(compiled)
 
@@ -45,13 +52,111 @@ def _compile(
 def taxonomy_tags(rules: Sequence[tuple[str, Sequence[Rule]]], sequence: Sequence[str]) -> list[str]:
     """The tags whose rules occur in `sequence` (consecutive stems for a phrase), in config order."""
     single = set(sequence)
-    lengths = {len(rule) for _, tag_rules in rules for rule in tag_rules if len(rule) > 1}
-    grams = {tuple(sequence[i : i + n]) for n in lengths for i in range(len(sequence) - n + 1)}
     return [
         tag
         for tag, tag_rules in rules
-        if any((rule[0] in single) if len(rule) == 1 else (rule in grams) for rule in tag_rules)
+        if any(rule[0] in single and (len(rule) == 1 or _occurs(rule, sequence)) for rule in tag_rules)
     ]
+
+
+def _occurs(rule: Rule, sequence: Sequence[str]) -> bool:
+    # list.index finds each occurrence of the first stem in C; only those are compared.
+    size = len(rule)
+    start = 0
+    try:
+        while True:
+            start = sequence.index(rule[0], start)
+            if tuple(sequence[start : start + size]) == rule:
+                return True
+            start += 1
+    except ValueError:
+        return False
+
+
+def topic_tags(
+    taxonomy: Mapping[str, Sequence[str]],
+    counts: sparse.spmatrix,
+    vocabulary: Sequence[str],
+    fields: Sequence[tuple[str, str]],
+    languages: Sequence[str],
+) -> list[list[str]]:
+    """The taxonomy tag keys of each article (title, text), in config order, as `taxonomy_tags` finds them.
+
+    Built for speed on large archives: `counts` (articles × `vocabulary`, the content stems of title
+    and text, as `words.TermCounter` counts them) already says which articles hold a word, so a
+    one-word rule costs a column look-up. A phrase is looked for word for word only in the articles
+    that hold all its content words, with a regular expression searched in C and each hit checked
+    stem by stem.
+    """
+    found: list[set[str]] = [set() for _ in fields]
+    if not taxonomy or not fields:
+        return [[] for _ in fields]
+    columns = {stem: number for number, stem in enumerate(vocabulary)}
+    present = sparse.csc_matrix(counts)
+    members: dict[str, set[int]] = defaultdict(set)
+    for number, language in enumerate(languages):
+        members[language].add(number)
+    for language, rows in sorted(members.items()):
+        for tag, rules in _compile_flagged(tuple((tag, tuple(words)) for tag, words in taxonomy.items()), language):
+            for rule in rules:
+                content = [stem for stem, flag in rule if flag]
+                candidates = set(rows)
+                for stem in content:
+                    number = columns.get(stem)
+                    start, end = (present.indptr[number], present.indptr[number + 1]) if number is not None else (0, 0)
+                    candidates &= set(present.indices[start:end].tolist())
+                if len(rule) == 1 and content:
+                    hits = candidates
+                else:
+                    stems_only = tuple(stem for stem, _ in rule)
+                    hits = {row for row in candidates if _phrase_in(stems_only, fields[row], language)}
+                for row in hits:
+                    found[row].add(tag)
+    order = list(taxonomy)
+    return [[tag_key(tag) for tag in order if tag in tags] for tags in found]
+
+
+@lru_cache(maxsize=32)
+def _compile_flagged(
+    taxonomy: tuple[tuple[str, tuple[str, ...]], ...], language: str
+) -> tuple[tuple[str, tuple[tuple[tuple[str, bool], ...], ...]], ...]:
+    """Like `compile_taxonomy`, each stem with whether it is a content word (what `counts` holds)."""
+    return tuple(
+        (tag, tuple(rule for rule in (tuple(stems(phrase, language)) for phrase in phrases) if rule))
+        for tag, phrases in taxonomy
+    )
+
+
+def _phrase_in(rule: Rule, fields: tuple[str, str], language: str) -> bool:
+    """Whether the stems of `rule` follow each other in the title or in the text."""
+    pattern = _phrase_pattern(rule)
+    return any(
+        tuple(stem for stem, _ in stems(match.group(), language)) == rule
+        for field in fields
+        for match in pattern.finditer(field.lower())
+    )
+
+
+# Folded letters and the lower-case letters that fold to them: a rule's stem is folded, the text is not.
+_ACCENTED = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç", "y": "yÿ", "n": "nñ"}
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(rule: Rule) -> re.Pattern[str]:
+    """Consecutive words that may have these stems: each word starts like its stem (its last two
+    letters may change with inflection: "national", "nationaux"), then any letters.
+
+    The first letter leads, so that the regex engine skips to it in C; the look-behind after it
+    keeps the match at the start of a word.
+    """
+    words_ = []
+    for stem in rule:
+        start = stem[: max(1, len(stem) - 2)]
+        letters = [f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in start]
+        if not words_:
+            letters.insert(1, r"(?<![^\W_].)")
+        words_.append("".join(letters) + r"[^\W_]*")
+    return re.compile(r"[\W_]+".join(words_))
 
 
 def display_names(
@@ -86,3 +191,106 @@ def merge_tags(groups: Iterable[Iterable[str]]) -> list[str]:
             if key:
                 seen.setdefault(key, None)
     return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagging:
+    """Per article, in `enrich`'s order: what it shows, and what related articles are scored with."""
+
+    shown: tuple[tuple[str, ...], ...]
+    """Display names: explicit tags, then taxonomy tags (config order), then entities."""
+    signal: tuple[tuple[str, ...], ...]
+    """Keys of explicit and taxonomy tags, hidden ones and those too rare for a page included."""
+    entities: tuple[tuple[tuple[str, int], ...], ...]
+    """Entity keys with their mentions, aliases applied, most mentioned first; none is dropped."""
+
+
+def assign_tags(
+    explicit: Sequence[Sequence[str]],
+    topics: Sequence[Sequence[str]],
+    found: Entities,
+    tags: TagsConfig,
+    taxonomy: Mapping[str, TaxonomyRule],
+) -> Tagging:
+    """Every article's tags from its explicit tag names, its taxonomy tag keys and its entities.
+
+    A tag whose key is an alias of a taxonomy rule becomes that rule's tag (once per article,
+    however many of its aliases the article has). Hidden rules' tags are never shown. Entities are
+    shown with `tags.entities`, at most `tags.max_entities` per article; a tag shown on fewer than
+    `tags.min_articles` articles is shown on none.
+    """
+    rename = _aliases(taxonomy)
+    rules = {tag_key(tag) for tag in taxonomy}
+    hidden = {tag_key(tag) for tag, rule in taxonomy.items() if rule.hide}
+    entities = tuple(_renamed(pairs, rename) for pairs in found.per_article)
+    signal: list[tuple[str, ...]] = []
+    own_shown: list[list[str]] = []
+    entities_shown: list[list[str]] = []
+    for names, keys, pairs in zip(explicit, topics, entities, strict=True):
+        own = merge_tags(
+            [[rename.get(key, key) for key in map(tag_key, names)], [rename.get(key, key) for key in keys]]
+        )
+        found_keys = [key for key, _ in pairs] if tags.entities else []
+        signal.append(tuple(merge_tags([own, [key for key in found_keys if key in rules]])))
+        own_shown.append([key for key in own if key not in hidden])
+        taken = set(own)
+        entities_shown.append([key for key in found_keys if key not in hidden and key not in taken])
+
+    # Twice: rare tags go before the cap, so that they leave room for others; then a tag the cap
+    # cut from some articles may have become too rare.
+    carried = _carried([*own_shown, *entities_shown], tags.min_articles)
+    own_shown = [[key for key in keys if key in carried] for keys in own_shown]
+    entities_shown = [[key for key in keys if key in carried][: tags.max_entities] for keys in entities_shown]
+    carried = _carried([*own_shown, *entities_shown], tags.min_articles)
+    final = [
+        [key for key in [*own, *found_keys] if key in carried]
+        for own, found_keys in zip(own_shown, entities_shown, strict=True)
+    ]
+
+    names = display_names(
+        taxonomy,
+        [
+            Counter(tag for own in explicit for tag in dict.fromkeys(own)),
+            *(found.spellings.get(key, Counter()) for key in sorted({key for keys in entities_shown for key in keys})),
+        ],
+    )
+    return Tagging(tuple(tuple(names[key] for key in keys) for keys in final), tuple(signal), entities)
+
+
+def _aliases(taxonomy: Mapping[str, TaxonomyRule]) -> dict[str, str]:
+    """Alias key -> the key of the rule's tag; the first rule naming an alias wins."""
+    rename: dict[str, str] = {}
+    for tag, rule in taxonomy.items():
+        target = tag_key(tag)
+        for alias in rule.aliases:
+            key = tag_key(alias)
+            if key and key != target:
+                rename.setdefault(key, target)
+    return rename
+
+
+def _renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """Entities with aliases applied: mentions of names that become one tag add up."""
+    if not any(key in rename for key, _ in pairs):
+        return tuple(pairs)
+    merged: Counter[str] = Counter()
+    for key, mentions in pairs:
+        merged[rename.get(key, key)] += mentions
+    order = {key: position for position, key in enumerate(merged)}
+    return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
+
+
+def _carried(lists: Iterable[Sequence[str]], minimum: int) -> set[str] | _Everything:
+    """The keys found in at least `minimum` of `lists` (an article's shown keys never repeat)."""
+    if minimum <= 1:
+        return _EVERYTHING
+    support = Counter(key for keys in lists for key in keys)
+    return {key for key, count in support.items() if count >= minimum}
+
+
+class _Everything:
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()

@@ -1,0 +1,285 @@
+"""Reading capital letters: the runs of capitalised words of an article, and the case words are written in.
+
+Built for speed, because it reads every article: one compiled regular expression finds the runs and
+what comes just before each (a sentence opening, "à", "la", "M.") in C, returning tuples; no Python
+runs per run found. What the tuples mean is worked out once per distinct tuple (`run_of`), and what
+depends on the run alone (its words, where the name breaks) once per distinct run (`phrases_of`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .names import word_set
+from .words import STOP_WORDS, Token, fold_word, normalise_quotes, words
+
+# Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
+PARTICLES = word_set("de du des d' la l' el al ben bin ibn ould abou abu van von der di da dos del")
+# A place follows these: "à Rabat", "au Maroc", "en France". A place is never a surname or a first name.
+PLACE_WORDS = frozenset({"à", "au", "aux", "en"})
+# Nor is what follows an article: "la Russie", "l'OTAN", "le Kremlin", "l'Algérien Riyad Mahrez".
+ARTICLES = frozenset({"le", "la", "les", "l'", "un", "une", "the"})
+# After these, a period ends an abbreviation, not a sentence: "M. Hassad", "Mme Dati".
+_ABBREVIATIONS = frozenset({"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "mgr", "gal"})
+# Capitalised function words that may belong to a name: "Marine Le Pen", "Jack Ma", "Tel Aviv", "The
+# Economist", "Afrique de l'Est", "Ballon d'Or", and single letters ("Groupe A"). Any other ends it:
+# "océan Indien Il s'agit", "Instagram Comment Facebook" are headings whose full stop was lost.
+_NAME_FUNCTION_WORDS = PARTICLES | {"le", "les", "ma", "tel", "the", "est", "or", "of", "and", "y"}
+
+_UPPER = "A-ZÀ-ÖØ-ÞŒ"
+_LOWER = "a-zß-öø-ÿœ"
+_SPACE = "[ \t\u00a0\u202f]"
+_OPENERS = re.escape('.!?…:;«“„"—–•\n')
+# After a word's first capital: not an elided article or pronoun ("L'Intérieur" is "Intérieur",
+# "C'est" is nothing), while "N'Djamena" and "N'Guessan" stay names. Each branch starts with the
+# character it needs, so that the usual case (a letter follows) fails at once.
+_NOT_ELIDED = rf"(?!'(?:(?<=[LD]')|(?<=[CJMNST]')[{_LOWER}])|u'(?<=Qu')|usqu'|orsqu'|uisqu'|uoiqu')"
+_WORD = rf"[{_UPPER}](?<![^\W_].){_NOT_ELIDED}[^\W_]*(?:[-'][^\W_]+)*"
+_JOIN = (
+    rf"(?:{_SPACE}+(?:(?:de{_SPACE}+la|de|du|des|la|el|al|ben|bin|ibn|ould|abou|abu|van|von|der|di|da|dos|del)"
+    rf"{_SPACE}+|(?:de{_SPACE}+)?[dl]')?)"
+)
+# What is just before the run, seen from its first capital by fixed-width look-behinds, each
+# capturing a short piece: an abbreviation or an initial and its period ("M.", "Mme.", "B."), an
+# opening character, a short word that tells something ("à", "la", "roi"), an elided article ("l'").
+# Only the first that fits is captured, and only words that matter, so that distinct tuples stay
+# about as many as distinct runs.
+_B = r"(?<![^\W_])"
+_CONTEXT = "|".join(
+    [
+        rf"(?<={_B}([^\W\d_])\.[ \u00a0].)",
+        *(rf"(?<={_B}({words})\.[ \u00a0].)" for words in ("Dr|Pr|Me|St|MM|Mr", "Mme|Ste|Mgr|Gal", "Mmes|Mlle")),
+        rf"(?<=([{_OPENERS}])[ \u00a0].)",
+        rf"(?<=([{_OPENERS}]).)",
+        *(
+            rf"(?<={_B}({words})[ \u00a0].)"
+            for words in ("[àÀ]", "au|en|le|la|un|Au|En|Le|La|Un", "aux|les|une|the|roi|Aux|Les|Une|The")
+        ),
+        rf"(?<={_B}([lL])'.)",
+    ]
+)
+# The first character class comes first so that the regex engine skips to candidates in C.
+_RUN = re.compile(rf"([{_UPPER}](?<![^\W_].)(?:{_CONTEXT})?{_NOT_ELIDED}[^\W_]*(?:[-'][^\W_]+)*(?:{_JOIN}{_WORD})*)")
+
+RawRun = tuple[str, ...]
+"""A run as `_RUN.findall` gives it: the run, then the context pieces (all "" but one at most)."""
+
+
+class Run(NamedTuple):
+    """A run of capitalised words and what its context says."""
+
+    text: str
+    opens: bool
+    """It opens a sentence (its capital proves nothing)."""
+    before: str
+    """The telling word before it: "à"/"au"/"aux"/"en" (a place follows), an article ("la", "l'":
+    no person follows), or an abbreviation or initial with its period ("m.", "mme.", "b."); else ""."""
+    in_title: bool
+
+
+def run_of(raw: RawRun, in_title: bool) -> Run:
+    """What a found tuple means."""
+    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided = raw
+    dotted = dot1 or dot2 or dot3 or dot4
+    if dotted:
+        # "M. Hassad", "B. Retailleau": the period closes an abbreviation or an initial, not a sentence.
+        word = fold_word(dotted)
+        if len(word) == 1 or word in _ABBREVIATIONS:
+            return Run(text, False, word + ".", in_title)
+        return Run(text, True, "", in_title)
+    if opener or glued:
+        return Run(text, True, "", in_title)
+    # Only "à" (not "a", "il a"), "la" (not "là") are captured: accents tell them apart.
+    short = (short1 or short2 or short3 or (elided and "l'")).lower()
+    return Run(text, False, short, in_title)
+
+
+def find_runs(text: str) -> list[RawRun]:
+    """Every run of capitalised words in `text`, as found (see `run_of`)."""
+    # A newline first: the start of the text opens a sentence like any line.
+    return _RUN.findall("\n" + clean(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The runs of capitalised words of one article, title first, in order."""
+
+    runs: tuple[Run, ...]
+
+
+def scan(title: str, text: str) -> Scan:
+    """Every run of capitalised words in the title (unless title-cased) and the text, with its context."""
+    found = [run_of(raw, True) for raw in title_runs(title)]
+    found += (run_of(raw, False) for raw in find_runs(text))
+    return Scan(tuple(found))
+
+
+def title_runs(title: str) -> list[RawRun]:
+    """The runs of a headline; none when it is title-cased, its capitals then meaning nothing."""
+    return find_runs(title) if title and not is_title_case(title) else []
+
+
+_URL_TOKEN = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.\S+|[\w-]+(?:\.[^\W\d_]{2,}){1,3}(?:/\S*)?", re.IGNORECASE
+)
+_DOMAIN_HINT = re.compile(r"\.[a-z]{2}")
+_TOKEN_EDGE = re.compile(r"\s")
+
+
+def clean(text: str) -> str:
+    """`text` without URLs and e-mail addresses (their capitals and lower case say nothing), apostrophes
+    normalised. Looking for URLs costs little: C searches for "@", "://" and a dot before letters."""
+    if "@" in text or "://" in text or _DOMAIN_HINT.search(text):
+        text = _strip_urls(text)
+    return normalise_quotes(text)
+
+
+def _strip_urls(text: str) -> str:
+    out: list[str] = []
+    done = 0
+    for hint in re.finditer(r"@|://|\.[a-z]{2}", text):
+        if hint.start() < done:
+            continue
+        start = max(text.rfind(" ", done, hint.start()), text.rfind("\n", done, hint.start())) + 1
+        edge = _TOKEN_EDGE.search(text, hint.end())
+        end = edge.start() if edge else len(text)
+        token = text[start:end].strip("()[]<>«»\"“”'.,;:!?")
+        found = _URL_TOKEN.fullmatch(token)
+        if found:
+            begin = text.index(token, start)
+            out += (text[done:begin], "\n")
+            done = begin + len(token)
+    return "".join([*out, text[done:]]) if out else text
+
+
+def is_title_case(title: str) -> bool:
+    """Whether a headline capitalises its words English-style, making capitals there meaningless.
+
+    Judged on its words of four letters or more after the first: French capitalises few of them.
+    """
+    content = [word for word in title.split()[1:] if len(word) >= 4 and word[0].isalpha()]
+    return len(content) >= 3 and sum(word[0].isupper() for word in content) >= 0.6 * len(content)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Consecutive capitalised words as written, with the particles between them."""
+
+    words: tuple[str, ...]
+    joins: tuple[str, ...]
+    """Separator before each word but the first: " " or "" (after an elided "d'")."""
+    initial: bool = False
+    """Its first word opens a sentence, so its capital letter proves nothing."""
+    before: str = ""
+    """The telling word before its first word (see `Run.before`)."""
+    in_title: bool = False
+
+    @property
+    def surface(self) -> str:
+        rest = zip(self.joins, self.words[1:], strict=True)
+        return self.words[0] + "".join(join + word for join, word in rest)
+
+    def part(self, start: int, end: int) -> Phrase:
+        first = start == 0
+        return Phrase(
+            self.words[start:end],
+            self.joins[start : end - 1] if end > start else (),
+            self.initial and first,
+            self.before if first else "",
+            self.in_title,
+        )
+
+
+_BREAKS = re.compile(r"[\s']")
+
+
+def phrases_of(run: Run) -> tuple[Phrase, ...]:
+    """A run cut where a function word breaks it: "Le Maroc" is "Maroc"; "Jack Ma", "Tel Aviv" stay whole.
+
+    A capitalised article or particle belongs to the name when it follows a name word ("Marine Le
+    Pen") or when nothing but a name explains its capital: mid-sentence ("à Tel Aviv", "à La Haye").
+    """
+    text, opens, before, in_title = run
+    if not _BREAKS.search(text):
+        if fold_word(text) in STOP_WORDS:
+            return ()  # "Le", "Cette", "Il": by far the most frequent capitalised words
+        return (Phrase((text,), (), opens, before, in_title),)
+    tokens = list(words(text))
+    phrases: list[Phrase] = []
+    current: list[Token] = []
+    for token in [*tokens, None]:
+        if token is not None:
+            folded = fold_word(token.text)
+            capital = token.text[0].isupper() and not token.text.endswith("'")
+            name_like = folded in _NAME_FUNCTION_WORDS or len(folded) == 1
+            inside = capital and name_like and (current or (token is tokens[0] and not opens))
+            if inside or (capital and folded not in STOP_WORDS) or folded in PARTICLES:
+                current.append(token)
+                continue
+        if any(fold_word(t.text) not in PARTICLES for t in current):
+            first = current[0] is tokens[0]
+            joins = tuple(" " if b.start > a.end else "" for a, b in itertools.pairwise(current))
+            phrases.append(
+                Phrase(tuple(t.text for t in current), joins, opens and first, before if first else "", in_title)
+            )
+        current = []
+    return tuple(phrases)
+
+
+_INNER = re.compile(r"[-']")
+
+
+def capital_uses(found: Iterable[tuple[tuple[Phrase, ...], int]]) -> Counter[str]:
+    """Folded words written capitalised away from a sentence opening, with their uses.
+
+    `found` holds the phrases of each distinct run with the run's uses.
+    """
+    capital: Counter[str] = Counter()
+    for phrases, uses in found:
+        for phrase in phrases:
+            for position, word in enumerate(phrase.words):
+                folded = fold_word(word)
+                if not (position == 0 and phrase.initial) and folded not in PARTICLES:
+                    for part in _INNER.split(folded):
+                        capital[part] += uses
+    return capital
+
+
+# ASCII punctuation and spaces become spaces (hyphens stay: "franco-marocaine" is looked at whole and in
+# parts); letters keep their case, so that a token tells whether it was written in lower case.
+_PUNCTUATION = bytes(
+    32 if code < 128 and not (chr(code).isalnum() or chr(code) == "-") else code for code in range(256)
+)
+
+
+def _ascii(text: str) -> bytes:
+    """`text` without accents (nor any other non-ASCII letter), case kept: "Écoles" -> b"Ecoles"."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+
+
+def lower_uses(texts: Iterable[str], words_: Iterable[str]) -> Counter[str]:
+    """How often each of `words_` (as capitalised in the archive) is written in lower case in `texts`,
+    by folded word, accents aside ("Etat", "état"); parts of hyphenated words count too.
+
+    Texts are cut and counted in C, and matched against the words at once (a set intersection of
+    byte strings): only the words asked about are ever looked at in Python.
+    """
+    wanted = {_ascii(word.lower()): fold_word(word) for word in words_}
+    pieces: Counter[bytes] = Counter()
+    for text in texts:
+        pieces.update(_ascii(clean(text)).translate(_PUNCTUATION).split())
+    lower: Counter[str] = Counter()
+    for piece in pieces.keys() & wanted.keys():
+        lower[wanted[piece]] += pieces[piece]
+    for piece, uses in pieces.items():
+        if b"-" in piece and piece.islower():
+            for part in piece.split(b"-"):
+                if part in wanted:
+                    lower[wanted[part]] += uses
+    return lower
