@@ -75,3 +75,15 @@ def test_listing_numbers_count_pages_from_the_oldest() -> None:
     listings = [(p.path, p.context["listing"].number) for p in pages]
     assert listings == [("index.html", 2), ("page/1.html", 1)]
     assert pages[0].context["listing"].older == "page/1.html" and pages[1].context["listing"].newer == "index.html"
+
+
+def test_relative_paths_match_posixpath() -> None:
+    import posixpath
+
+    from chronique.render import relative_path
+
+    targets = ["index.html", "tags/maroc.html", "2024/10/a.html", "2024/11/b.html", "2023/index.html", "static/s.css"]
+    folders = ["", "tags", "2024", "2024/10", "2024/11", "page", "tags/maroc"]
+    for target in targets:
+        for folder in folders:
+            assert relative_path(target, folder) == posixpath.relpath(target, folder or "."), (target, folder)

@@ -13,6 +13,7 @@ import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,23 @@ def make_environment(config: SiteConfig, theme: Theme) -> jinja2.Environment:
 def href(context: jinja2.runtime.Context, target: str) -> str:
     """`target` (a path from the site root, maybe with #fragment) relative to the current page."""
     path, _, fragment = target.partition("#")
-    here = posixpath.dirname(context["page_path"]) or "."
-    relative = posixpath.relpath(path, here)
+    relative = relative_path(path, posixpath.dirname(context["page_path"]))
     return f"{relative}#{fragment}" if fragment else relative
+
+
+@lru_cache(maxsize=1 << 16)
+def relative_path(target: str, folder: str) -> str:
+    """`target` seen from `folder`, both relative to the site root ("" is the root itself).
+
+    posixpath.relpath asks the operating system for the working directory at every call; these
+    are plain site paths, and a site links the same few targets from each folder thousands of times.
+    """
+    here = folder.split("/") if folder else []
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def absolute_url(config: SiteConfig, path: str) -> str:
