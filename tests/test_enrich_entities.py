@@ -219,6 +219,7 @@ def test_entities_do_not_depend_on_the_order_of_the_articles() -> None:
         ("", "M. Retailleau a signé à Rabat. Retailleau le défend."),
         ("", "Emmanuel Macron et Brigitte Macron. Macron parle, Macron rit."),
         ("Le Maroc", "Au Maroc, le Maroc avance. Tening Sène et Tening."),
+        ("", "Chez Sea-Intelligence, Lars Jensen parle. Selon Sea Intelligence, tout va bien."),
     ] * 3
     expected = extract_entities(texts).per_article
     order = list(range(len(texts)))

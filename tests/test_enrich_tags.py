@@ -98,6 +98,21 @@ def test_a_rule_of_function_words_still_matches_word_for_word() -> None:
     ]
 
 
+def test_each_article_is_matched_with_the_stems_of_its_language() -> None:
+    fields = [("", "La sécurité des ports."), ("", "Port security matters."), ("", "Securities fell.")]
+    languages = ["fr", "en", "en"]
+    counter = TermCounter()
+    counter.count([title for title, _ in fields], languages)
+    counter.count([text for _, text in fields], languages)
+    (titles, texts), vocabulary = counter.finish()
+    taxonomy = {"sécurité": ["sécurité", "security"], "port": ["port"]}
+    assert topic_tags(taxonomy, titles + texts, vocabulary, fields, languages) == [
+        ["securite", "port"],
+        ["securite", "port"],
+        ["securite"],
+    ]
+
+
 @pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="the shared development corpus is not beside the repository")
 def test_fast_taxonomy_matching_finds_what_matching_every_stem_finds() -> None:
     with DEV_CORPUS.open(encoding="utf-8", newline="") as handle:

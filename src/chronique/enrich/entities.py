@@ -28,14 +28,13 @@ from .capitals import (
     lower_uses,
     phrases_of,
     run_of,
-    scan,
     title_runs,
 )
 from .lexicon import Lexicon, build_lexicon, refine
 from .names import FIRST_NAMES, TITLE_WORDS, entity_key
 from .words import fold_word
 
-__all__ = ["Entities", "entity_key", "extract_entities", "scan"]
+__all__ = ["Entities", "entity_key", "extract_entities"]
 
 # An entity becomes a tag when mentioned this often, or once in the title: a single passing mention
 # ("en présence de M. Patrick Calvar") does not make an article about it, and one-off mentions are
@@ -121,7 +120,11 @@ def extract_entities(documents: Sequence[tuple[str, str]]) -> Entities:
         for name in names_of[run]:
             spellings[name.key][name.surface] += count
             mentions[name.key] += count
-    distinct = {name.key: name for names in names_of.values() for name in names}
+    # One form per key, whatever the input order: the longest, then the first in sorted order.
+    forms = sorted((name for names in names_of.values() for name in names), key=lambda n: (-n.size, n.surface))
+    distinct: dict[str, _Name] = {}
+    for name in forms:
+        distinct.setdefault(name.key, name)
     persons = {key: name for key, name in distinct.items() if _person_like(name, lexicon)}
     archive = _ArchiveNames(lexicon, persons, distinct.values(), mentions)
     named = {number: names_of[run] for number, run in run_at.items() if names_of[run]}
@@ -205,24 +208,39 @@ class _ArchiveNames:
         """Word -> articles where a person-like full name starts with it."""
         self.titled: set[str] = set()
         """Words seen after a title or an initial: surnames, whatever else they are."""
+        self._first_names: dict[str, bool] = {}
+        self._resolved: dict[tuple[str, str, int], str | None] = {}
 
     def learn(self, names: Sequence[_Name]) -> None:
         parts = {name.first for name in names if name.size > 1} | {name.tail for name in names if name.size > 1}
         self.alone.update({name.key for name in names if name.size == 1 and name.key not in parts})
-        self.leading.update({name.first for name in names if name.key in self.persons})
+        self.leading.update({name.first for name in names if name.size > 1 and name.key in self.persons})
         self.titled.update(name.key for name in names if name.size == 1 and name.hint)
 
     def first_name(self, word: str) -> bool:
         """Known as a first name, or used as one here: leading full names at least as often as
         standing alone, never the end of a full name, never after a title."""
-        if word in self.titled or word in self.lexicon.places:
-            return False
-        if word in FIRST_NAMES:
-            return True
-        return word not in self.full and self.leading[word] >= max(1, self.alone[word])
+        known = self._first_names.get(word)
+        if known is None:
+            if word in self.titled or word in self.lexicon.places:
+                known = False
+            else:
+                known = word in FIRST_NAMES or (
+                    word not in self.full and self.leading[word] >= max(1, self.alone[word])
+                )
+            self._first_names[word] = known
+        return known
+
+    def resolve(self, name: _Name) -> str | None:
+        """`_resolve` for a short form with no longer name beside it in its article: the archive alone
+        decides, so the answer is remembered."""
+        form = (name.key, name.hint, name.size)
+        if form not in self._resolved:
+            self._resolved[form] = _resolve(name, self, {}, {}, {}, {})
+        return self._resolved[form]
 
     def surname_of(self, word: str, letter: str) -> set[str]:
-        return _with_initial(self.full.get(word, set()), letter, self.persons)
+        return _with_initial(self.full.get(word, ()), letter, self.persons)
 
 
 def _with_initial(keys: Iterable[str], letter: str, names: dict[str, _Name]) -> set[str]:
@@ -237,36 +255,52 @@ def _article_entities(names: Sequence[_Name], archive: _ArchiveNames) -> tuple[t
     in_title: set[str] = set()
     first_seen: dict[str, int] = {}
     local: dict[str, _Name] = {}
-    lone: list[tuple[int, _Name]] = []
+    # Short forms are resolved once per article and form (key, hint, size), in order of appearance.
+    short: dict[tuple[str, str, int], _Name] = {}
+    short_uses: Counter[tuple[str, str, int]] = Counter()
+    short_seen: dict[tuple[str, str, int], int] = {}
     for position, name in enumerate(names):
-        local.setdefault(name.key, name)
+        key = name.key
+        if key not in local:
+            local[key] = name
         if name.size <= 2:
-            lone.append((position, name))
+            form = (key, name.hint, name.size)
+            if form not in short:
+                short[form] = name
+                short_seen[form] = position
+            short_uses[form] += 1
+            if name.in_title:
+                in_title.add(key)
             continue
-        counts[name.key] += 1
-        first_seen.setdefault(name.key, position)
+        counts[key] += 1
+        if key not in first_seen:
+            first_seen[key] = position
         if name.in_title:
-            in_title.add(name.key)
-    persons = {key: name for key, name in local.items() if key in archive.persons}
+            in_title.add(key)
+    persons: dict[str, _Name] = {}
     ending: dict[str, set[str]] = defaultdict(set)
     ending2: dict[str, set[str]] = defaultdict(set)
     parts: dict[str, set[str]] = defaultdict(set)
-    for key, name in persons.items():
-        ending[name.tail].add(key)
-        if name.tail2:
-            ending2[name.tail2].add(key)
     for key, name in local.items():
         if name.size > 1 and name.plain:
             parts[name.first].add(key)
             parts[name.tail].add(key)
-    for position, name in lone:
-        target = _resolve(name, archive, persons, ending, ending2, parts)
+            if key in archive.persons:
+                persons[key] = name
+                ending[name.tail].add(key)
+                if name.tail2:
+                    ending2[name.tail2].add(key)
+    for form, name in short.items():
+        if name.key in parts or name.key in ending2:
+            target = _resolve(name, archive, persons, ending, ending2, parts)
+        else:
+            target = archive.resolve(name)
         if target is None:
             continue
-        counts[target] += 1
-        first_seen.setdefault(target, position)
-        first_seen[target] = min(first_seen[target], position)
-        if name.in_title:
+        counts[target] += short_uses[form]
+        if short_seen[form] < first_seen.get(target, len(names)):
+            first_seen[target] = short_seen[form]
+        if name.key in in_title:
             in_title.add(target)
     kept = [key for key in counts if counts[key] >= MIN_MENTIONS or key in in_title]
     kept.sort(key=lambda key: (-counts[key], first_seen[key]))

@@ -100,11 +100,13 @@ def topic_tags(
         for tag, rules in _compile_flagged(tuple((tag, tuple(words)) for tag, words in taxonomy.items()), language):
             for rule in rules:
                 content = [stem for stem, flag in rule if flag]
-                candidates = set(rows)
+                candidates = set(rows) if not content or len(members) > 1 else None
                 for stem in content:
                     number = columns.get(stem)
                     start, end = (present.indptr[number], present.indptr[number + 1]) if number is not None else (0, 0)
-                    candidates &= set(present.indices[start:end].tolist())
+                    holding = set(present.indices[start:end].tolist())
+                    candidates = holding if candidates is None else candidates & holding
+                assert candidates is not None
                 if len(rule) == 1 and content:
                     hits = candidates
                 else:
@@ -133,12 +135,20 @@ def _phrase_in(rule: Rule, fields: tuple[str, str], language: str) -> bool:
     return any(
         tuple(stem for stem, _ in stems(match.group(), language)) == rule
         for field in fields
-        for match in pattern.finditer(field.lower())
+        for match in pattern.finditer(field)
     )
 
 
-# Folded letters and the lower-case letters that fold to them: a rule's stem is folded, the text is not.
+# Folded letters and the letters that fold to them, in both cases: a rule's stem is folded, the text is
+# not (and lower-casing every text costs more than looking for both cases).
 _ACCENTED = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç", "y": "yÿ", "n": "nñ"}
+
+
+def _letter(folded: str) -> str:
+    if not folded.isalpha():
+        return re.escape(folded)
+    variants = _ACCENTED.get(folded, folded)
+    return f"[{variants}{variants.upper()}]"
 
 
 @lru_cache(maxsize=256)
@@ -152,7 +162,7 @@ def _phrase_pattern(rule: Rule) -> re.Pattern[str]:
     words_ = []
     for stem in rule:
         start = stem[: max(1, len(stem) - 2)]
-        letters = [f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in start]
+        letters = [_letter(c) for c in start]
         if not words_:
             letters.insert(1, r"(?<![^\W_].)")
         words_.append("".join(letters) + r"[^\W_]*")
