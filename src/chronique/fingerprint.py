@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
@@ -59,6 +60,11 @@ def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]
     return fingerprints
 
 
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
 def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes] | None) -> None:
     """Feed a canonical byte form of `value` to `update`; type tags keep "1" and 1 apart."""
     if type(value) is Article and article_digest is not None:  # the hot path: pages refer to many articles
@@ -81,8 +87,8 @@ def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes]
         update(b"}")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         update(type(value).__name__.encode() + b"<")
-        for field in dataclasses.fields(value):
-            _feed(update, getattr(value, field.name), article_digest)
+        for name in _field_names(type(value)):
+            _feed(update, getattr(value, name), article_digest)
         update(b">")
     else:
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")

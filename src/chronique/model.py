@@ -1,7 +1,9 @@
 """The records that pass between pipeline stages.
 
 Every stage reads frozen records and returns new ones; nothing here is mutated
-after construction, so a stage's output depends only on its inputs.
+after construction, so a stage's output depends only on its inputs. They have
+no __slots__: the build cache unpickles tens of thousands of them, and slotted
+dataclasses restore their state through a Python-level __setstate__.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ Published = date | datetime
 """A plain date, or a date-time (naive or with an offset) when the source gives one."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """Where an article was first published."""
 
@@ -23,7 +25,7 @@ class Source:
     url: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Teaser:
     """A related-article teaser as the source site printed it (often cut short)."""
 
@@ -31,7 +33,7 @@ class Teaser:
     snippet: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     """One archived article, whatever file shape it came from."""
 
@@ -81,7 +83,7 @@ def as_datetime(value: Published) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """Bad input, located as `path:line: message`."""
 
@@ -101,7 +103,7 @@ class InputError(Exception):
         self.problem = Problem(path, line, message)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelatedLink:
     """One entry of an article's related list, with the parts of its score."""
 
@@ -110,7 +112,7 @@ class RelatedLink:
     components: tuple[tuple[str, float], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TeaserLink:
     """A source teaser, with the archived article it names when there is one."""
 
@@ -118,7 +120,7 @@ class TeaserLink:
     slug: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Archive:
     """What `enrich` returns: articles with their final tags, plus side tables by slug."""
 
