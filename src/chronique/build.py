@@ -16,7 +16,7 @@ from .load import Loaded, load_archive
 from .model import Article, Problem
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
-from .write import WriteReport, check_output_dir, read_manifest, up_to_date, write_site
+from .write import Manifest, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
@@ -78,12 +78,7 @@ def build_site(
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
     fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
-    manifest = {} if request.clean else read_manifest(_manifest_path(request))
-    unchanged = {
-        page.path: manifest[page.path]
-        for page in pages
-        if up_to_date(request.output, manifest, page.path, fingerprints[page.path])
-    }
+    unchanged = _unchanged_outputs(request, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
     files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(stale), config, theme)))
     written = clock.lap(
@@ -99,6 +94,16 @@ def build_site(
         problems=loaded.problems,
         timings=clock.laps(),
     )
+
+
+def _unchanged_outputs(request: BuildRequest, pages: Sequence[Page], fingerprints: dict[str, str]) -> Manifest:
+    """Pages whose file was rendered from the same inputs and is still on disk as it was written."""
+    manifest = {} if request.clean else read_manifest(_manifest_path(request))
+    return {
+        page.path: manifest[page.path]
+        for page in pages
+        if up_to_date(request.output, manifest, page.path, fingerprints[page.path])
+    }
 
 
 def publishable(loaded: Loaded) -> list[Article]:
