@@ -60,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "build")
     options = parser().parse_args(args)
+    if options.command in ("build", "related", "serve") and not options.content.is_dir():
+        return _fail(f"chronique: {options.content}: no such content folder")
     if options.command == "build":
         return run_build(options)
     if options.command == "related":
@@ -77,8 +79,6 @@ def run_build(options: argparse.Namespace) -> int:
         content=options.content, output=options.output, config=options.config, strict=options.strict,
         clean=options.clean,
     )
-    if not request.content.is_dir():
-        return _fail(f"chronique: {request.content}: no such content folder")
     started = time.perf_counter()
     try:
         report = build_site(request, progress=_progress_bar(options.quiet))
@@ -106,8 +106,6 @@ def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
     request = BuildRequest(content=options.content, output=options.output, config=options.config)
-    if not request.content.is_dir():
-        return _fail(f"chronique: {request.content}: no such content folder")
     try:
         check_output_dir(request.output, request.content, request.cwd)
         return serve(request, options.host, options.port)
@@ -132,8 +130,6 @@ def run_related(options: argparse.Namespace) -> int:
     from .enrich import enrich  # numpy and scipy: only for the commands that score
 
     request = BuildRequest(content=options.content, config=options.config)
-    if not request.content.is_dir():
-        return _fail(f"chronique: {request.content}: no such content folder")
     try:
         config = request.site_config()
         loaded = load_archive(request.content)
