@@ -78,11 +78,12 @@ def build_site(
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
     fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
-    unchanged = _unchanged_outputs(request, pages, fingerprints)
+    manifest = read_manifest(_manifest_path(request))
+    unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
     files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(stale), config, theme)))
     written = clock.lap(
-        "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints)
+        "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest)
     )
     write_parsed(request.cache, loaded.parsed, memory.parsed)
     memory.parsed = dict(loaded.parsed)
@@ -96,9 +97,10 @@ def build_site(
     )
 
 
-def _unchanged_outputs(request: BuildRequest, pages: Sequence[Page], fingerprints: dict[str, str]) -> Manifest:
+def _unchanged_outputs(
+    request: BuildRequest, manifest: Manifest, pages: Sequence[Page], fingerprints: dict[str, str]
+) -> Manifest:
     """Pages whose file was rendered from the same inputs and is still on disk as it was written."""
-    manifest = {} if request.clean else read_manifest(_manifest_path(request))
     return {
         page.path: manifest[page.path]
         for page in pages

@@ -11,7 +11,6 @@ files, so that adding one article rewrites one small file, not the cache.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import shutil
 from collections import defaultdict
@@ -24,6 +23,7 @@ from . import __version__
 from .config import SiteConfig
 from .load import Loaded, ParseKey
 from .model import Archive, Article
+from .write import replace_file
 
 PACKAGE = Path(__file__).resolve().parent
 Parsed = Mapping[ParseKey, Article]
@@ -149,8 +149,4 @@ def _read_enriched(cache_dir: Path, key: str, articles: list[Article]) -> tuple[
 
 
 def _dump(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as stream:
-        pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

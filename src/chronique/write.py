@@ -89,15 +89,17 @@ def write_site(
     output: Path,
     manifest: Path,
     fingerprints: Mapping[str, str],
+    previous: Manifest | None = None,
 ) -> WriteReport:
     """Make `output` hold exactly `files` plus the `keep` files already there from a previous build.
 
-    `fingerprints` are recorded in the manifest beside each file. Files a user put there by hand and
-    no manifest lists are left alone.
+    `fingerprints` are recorded in the manifest beside each file; `previous` is the manifest as the
+    caller already read it (read here when not given). Files a user put there by hand and no
+    manifest lists are left alone.
     """
     root = output.resolve()
     targets = {path: _target(root, path) for path in files}
-    previous = read_manifest(manifest)
+    previous = read_manifest(manifest) if previous is None else previous
     changed = {path: data for path, data in files.items() if not _same_bytes(targets[path], data)}
     stale = sorted(set(previous) - set(files) - set(keep))
 
@@ -159,6 +161,11 @@ def _stage(target: Path, data: bytes) -> Path:
     return Path(temporary)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a whole file so that readers see either its old or its new bytes, never a part."""
+    os.replace(_stage(path, data), path)
+
+
 def _delete(root: Path, path: str) -> bool:
     stale = root.joinpath(*check_relative(path).parts)
     if not stale.parent.resolve().is_relative_to(root) or not (stale.is_file() or stale.is_symlink()):
@@ -200,5 +207,4 @@ def read_manifest(manifest: Path) -> Manifest:
 
 def _write_manifest(manifest: Path, records: Mapping[str, FileRecord]) -> None:
     data = {"files": {path: [r.digest, r.size, r.mtime_ns, r.fingerprint] for path, r in sorted(records.items())}}
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(_stage(manifest, json.dumps(data, indent=0).encode("utf-8")), manifest)
+    replace_file(manifest, json.dumps(data, indent=0).encode("utf-8"))
