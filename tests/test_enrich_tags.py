@@ -12,6 +12,7 @@ import pytest
 
 from chronique.config import SiteConfig, TagsConfig, TaxonomyRule, load_config
 from chronique.enrich import enrich
+from chronique.enrich.analysis import analyse, term_matrix
 from chronique.enrich.entities import extract_entities
 from chronique.enrich.tags import (
     assign_tags,
@@ -21,7 +22,7 @@ from chronique.enrich.tags import (
     taxonomy_tags,
     topic_tags,
 )
-from chronique.enrich.words import TermCounter, stems
+from chronique.enrich.words import stems
 from chronique.model import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,13 +40,10 @@ def topics(taxonomy: dict[str, list[str]], text: str, title: str = "") -> list[s
 
 
 def fast_topics(taxonomy: dict[str, list[str]], fields: list[tuple[str, str]]) -> list[list[str]]:
-    """`topic_tags` as `enrich` calls it, on the counts of `words.TermCounter`."""
-    counter = TermCounter()
+    """`topic_tags` as `enrich` calls it, on the counts of the per-article analyses."""
     languages = ["fr"] * len(fields)
-    counter.count([title for title, _ in fields], languages)
-    counter.count([text for _, text in fields], languages)
-    (titles, texts), vocabulary = counter.finish()
-    return topic_tags(taxonomy, titles + texts, vocabulary, fields, languages)
+    counts, vocabulary = term_matrix([analyse(title, text, "fr") for title, text in fields])
+    return topic_tags(taxonomy, counts, vocabulary, fields, languages)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------------------
@@ -101,12 +99,9 @@ def test_a_rule_of_function_words_still_matches_word_for_word() -> None:
 def test_each_article_is_matched_with_the_stems_of_its_language() -> None:
     fields = [("", "La sécurité des ports."), ("", "Port security matters."), ("", "Securities fell.")]
     languages = ["fr", "en", "en"]
-    counter = TermCounter()
-    counter.count([title for title, _ in fields], languages)
-    counter.count([text for _, text in fields], languages)
-    (titles, texts), vocabulary = counter.finish()
+    counts, vocabulary = term_matrix([analyse(t, x, lang) for (t, x), lang in zip(fields, languages, strict=True)])
     taxonomy = {"sécurité": ["sécurité", "security"], "port": ["port"]}
-    assert topic_tags(taxonomy, titles + texts, vocabulary, fields, languages) == [
+    assert topic_tags(taxonomy, counts, vocabulary, fields, languages) == [
         ["securite", "port"],
         ["securite", "port"],
         ["securite"],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chronique.enrich.words import STOP_WORDS, TermCounter, normalise_quotes, stem, stems, terms, words
+from chronique.enrich.analysis import TITLE_WEIGHT, analyse, term_id
+from chronique.enrich.capitals import run_of
+from chronique.enrich.words import STOP_WORDS, normalise_quotes, stem, stems, terms, words
 from chronique.text import fold
 
 
@@ -58,7 +61,7 @@ def test_unknown_language_leaves_words_unstemmed() -> None:
     assert terms("Migrations", "sw") == ["migrations"]
 
 
-# -- counting content stems fast ---------------------------------------------------------------------------
+# -- the per-article analysis counts exactly the stems `terms` finds ---------------------------------------
 
 SAMPLES = [
     "Le ministre de l’Intérieur, Bruno Retailleau, a reçu son homologue marocain à Rabat.",
@@ -69,39 +72,32 @@ SAMPLES = [
 ]
 
 
-def counted(texts: list[str], languages: list[str] | None = None, weight: float = 1.0, limit: int | None = None):
-    counter = TermCounter()
-    counter.count(texts, languages or ["fr"] * len(texts), weight, limit)
-    (matrix,), stems_ = counter.finish()
-    return [{stems_[column]: value for column, value in zip(row.indices, row.data, strict=True)} for row in matrix]
+def counted(text: str, language: str = "fr", title: str = "") -> dict[int, float]:
+    """An analysis's stem counts, by `term_id`."""
+    analysis = analyse(title, text, language)
+    ids, weights = array("q", analysis.terms), array("d", analysis.weights)
+    assert len(ids) == len(set(ids)) == len(weights)
+    return dict(zip(ids, weights, strict=True))
 
 
-def test_term_counter_counts_exactly_what_terms_finds() -> None:
-    for text, found in zip(SAMPLES, counted(SAMPLES), strict=True):
-        assert found == Counter(terms(text))
+def by_id(found: list[str]) -> Counter[int]:
+    return Counter(map(term_id, found))
+
+
+def test_analysis_counts_exactly_what_terms_finds() -> None:
+    for text in SAMPLES:
+        assert counted(text) == by_id(terms(text))
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aeiouyéèàçœÉA Bz'’-_.,;«»…0123 \n\u00a0")), max_size=80))
-def test_term_counter_agrees_with_terms_on_any_text(text: str) -> None:
-    assert counted([text]) == [Counter(terms(text))]
+def test_analysis_agrees_with_terms_on_any_text(text: str) -> None:
+    assert counted(text) == by_id(terms(text))
 
 
-def test_term_counter_weights_limits_and_languages() -> None:
-    assert counted(["visa visas"], weight=2.0) == [{stem("visa"): 4.0}]
-    # The limit counts words, function words included: "le" is the first, "port" the second.
-    assert counted(["le port de Tanger accueille"], limit=2) == [{stem("port"): 1.0}]
-    english = counted(["ministers minister"], ["en"])[0]
-    assert english == {stem("minister", "en"): 2.0}
-
-
-def test_term_counter_columns_are_the_sorted_stems_whatever_the_order() -> None:
-    counter = TermCounter()
-    counter.count(["zèbre et abricot"], ["fr"])
-    counter.count(["migration"], ["fr"])
-    (first, second), stems_ = counter.finish()
-    assert stems_ == sorted(stems_) and first.shape[1] == second.shape[1] == len(stems_)
-    other = TermCounter()
-    other.count(["migration", "zèbre et abricot"], ["fr", "fr"])
-    (both,), again = other.finish()
-    assert again == stems_ and (both[1] != first).nnz == 0
+def test_analysis_weighs_title_words_and_reads_the_language() -> None:
+    assert counted("visa", title="visas") == {term_id(stem("visa")): 1.0 + TITLE_WEIGHT}
+    assert counted("ministers minister", "en") == {term_id(stem("minister", "en")): 2.0}
+    analysis = analyse("Le Maroc et la France", "Rabat. M. Hassad est au Maroc.", "fr")
+    assert [run_of(run, True).text for run in analysis.title_runs] == ["Le Maroc", "France"]
+    assert [run_of(run, False).text for run in analysis.text_runs] == ["Rabat", "M", "Hassad", "Maroc"]

@@ -69,9 +69,11 @@ def build_site(
     config = request.site_config()
     if memory is None or request.clean:
         memory = BuildMemory()
-    if not memory.parsed and not request.clean:
-        memory.parsed = read_parsed(request.cache)
-    loaded = clock.lap("load", load_archive(request.content, memory.parsed))
+    if memory.language != config.language:
+        memory.parsed, memory.language = {}, config.language
+        if not request.clean:
+            memory.parsed = read_parsed(request.cache, config.language)
+    loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich_cached(loaded, publishable(loaded), config, request.cache, memory))
@@ -85,7 +87,7 @@ def build_site(
     written = clock.lap(
         "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest)
     )
-    write_parsed(request.cache, loaded.parsed, memory.parsed)
+    write_parsed(request.cache, config.language, loaded.parsed, memory.parsed)
     memory.parsed = dict(loaded.parsed)
     return BuildReport(
         articles=len(archive.articles),

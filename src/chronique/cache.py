@@ -50,14 +50,16 @@ def _buckets(parsed: Parsed) -> dict[str, dict[ParseKey, Article]]:
     return buckets
 
 
-def _folder(cache_dir: Path) -> Path:
-    return cache_dir / "parsed" / code_version()[:16]
+def _folder(cache_dir: Path, language: str) -> Path:
+    """Articles are analysed in the site's language unless they name theirs: it keys their cache."""
+    return cache_dir / "parsed" / f"{code_version()[:16]}-{language}"
 
 
-def read_parsed(cache_dir: Path) -> dict[ParseKey, Article]:
-    """The parse results this code version left; empty when there are none or they are damaged."""
+def read_parsed(cache_dir: Path, language: str) -> dict[ParseKey, Article]:
+    """The parse results this code version left for a site in `language`; empty when there are none
+    or they are damaged."""
     parsed: dict[ParseKey, Article] = {}
-    folder = _folder(cache_dir)
+    folder = _folder(cache_dir, language)
     if not folder.is_dir():
         return parsed
     for bucket in sorted(folder.glob("*.pickle")):
@@ -69,9 +71,9 @@ def read_parsed(cache_dir: Path) -> dict[ParseKey, Article]:
     return parsed
 
 
-def write_parsed(cache_dir: Path, parsed: Parsed, previous: Parsed) -> None:
+def write_parsed(cache_dir: Path, language: str, parsed: Parsed, previous: Parsed) -> None:
     """Store `parsed`, rewriting only the buckets whose contents differ from `previous`."""
-    folder = _folder(cache_dir)
+    folder = _folder(cache_dir, language)
     if not folder.is_dir():
         _start_afresh(cache_dir, folder)
         previous = {}
@@ -101,6 +103,8 @@ class BuildMemory:
     """What one process keeps between its builds (the preview server's), instead of re-reading it."""
 
     parsed: dict[ParseKey, Article] = field(default_factory=dict)
+    language: str = ""
+    """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None
 
 

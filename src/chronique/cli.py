@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .build import BuildFailed, BuildReport, BuildRequest, build_site, publishable
+from .cache import read_parsed
 from .load import load_archive
 from .model import InputError
 from .new import create_article
@@ -76,7 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(options: argparse.Namespace) -> int:
     request = BuildRequest(
-        content=options.content, output=options.output, config=options.config, strict=options.strict,
+        content=options.content,
+        output=options.output,
+        config=options.config,
+        strict=options.strict,
         clean=options.clean,
     )
     started = time.perf_counter()
@@ -132,7 +136,7 @@ def run_related(options: argparse.Namespace) -> int:
     request = BuildRequest(content=options.content, config=options.config)
     try:
         config = request.site_config()
-        loaded = load_archive(request.content)
+        loaded = load_archive(request.content, read_parsed(request.cache, config.language), config.language)
         archive = enrich(publishable(loaded), config)
     except InputError as error:
         return _fail(str(error.problem))
@@ -147,9 +151,11 @@ def run_related(options: argparse.Namespace) -> int:
         return _fail(f"chronique: no article with slug '{options.slug}'{hint}")
     weights = config.related
     print(f"{article.title}\n  {article.day.isoformat()} · {article.slug} · {article.origin}")
-    print(f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
-          f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
-          f"min_score {weights.min_score}; count {weights.count}")
+    print(
+        f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
+        f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
+        f"min_score {weights.min_score}; count {weights.count}"
+    )
     links = archive.related.get(article.slug, ())
     if not links:
         print("  no related article scores above min_score")

@@ -62,7 +62,9 @@ def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(kind))
+    """The fields that make a record what it is: those it is compared by (an article's analysis is
+    derived from its other fields)."""
+    return tuple(field.name for field in dataclasses.fields(kind) if field.compare)
 
 
 def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes] | None) -> None:

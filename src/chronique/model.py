@@ -34,6 +34,22 @@ class Teaser:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """What enrich needs to know of one article on its own: its content stems with their weighted
+    counts, and its runs of capitalised words (see `enrich.analysis`)."""
+
+    language: str
+    """The language the stems are of: the article's own, else the site's when it was read."""
+    terms: bytes
+    """The content stems of title and text, as int64 numbers (`enrich.analysis.term_id`)."""
+    weights: bytes
+    """The uses of each stem as float64, a title use counting more (`enrich.analysis.TITLE_WEIGHT`)."""
+    title_runs: tuple[str, ...]
+    text_runs: tuple[str, ...]
+    """Runs of capitalised words as `enrich.capitals.find_runs` gives them."""
+
+
+@dataclass(frozen=True)
 class Article:
     """One archived article, whatever file shape it came from."""
 
@@ -56,6 +72,9 @@ class Article:
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
+    analysis: Analysis | None = field(default=None, compare=False, repr=False)
+    """Worked out from title, text and language when the file is read (`enrich.analysis`); not
+    compared nor fingerprinted, since those fields are."""
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -73,8 +92,11 @@ class Article:
 
     @property
     def sort_key(self) -> tuple[datetime, str]:
-        """Chronological order with a full tie-break, so listings are deterministic."""
-        return (self.published, self.slug)
+        """Chronological order with a full tie-break, so listings are deterministic.
+
+        The instant in UTC: aware date-times in one time zone compare fast, while two offsets make
+        each comparison work out both (sorting 10,000 articles took a quarter of a second)."""
+        return (self.published.astimezone(UTC), self.slug)
 
 
 def as_datetime(value: Published) -> datetime:

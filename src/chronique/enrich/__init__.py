@@ -6,30 +6,28 @@ the order in which files were read changes nothing in the result.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import ParamSpec, TypeVar
 
 from scipy import sparse
 
 from ..config import SiteConfig
-from ..model import Archive, Article
+from ..model import Analysis, Archive, Article
+from .analysis import analyse, term_matrix
 from .entities import extract_entities
 from .related import TUNING, Candidate, Signal, Tuning, related_links
 from .tags import assign_tags, topic_tags
 from .teasers import teaser_links
-from .words import TermCounter
 
 __all__ = ["enrich"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# The title says what an article is about more densely than its body: its words count this many times.
-TITLE_WEIGHT = 2
 
 
 def _gc_paused(function: Callable[P, R]) -> Callable[P, R]:
@@ -69,42 +67,43 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     if duplicates:
         raise ValueError(f"duplicate slugs: {', '.join(duplicates)}")
 
-    languages = [article.language or config.language for article in ordered]
-    text_counts, vocabulary = _text_counts(ordered, languages, tuning)
+    analyses = [_analysis(article, config.language) for article in ordered]
     fields = [(article.title, article.text) for article in ordered]
-    # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
-    topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
-    tagging = assign_tags(
-        [article.tags for article in ordered], topic_keys, extract_entities(fields), config.tags, config.taxonomy
-    )
-    enriched = [dataclasses.replace(article, tags=tags) for article, tags in zip(ordered, tagging.shown, strict=True)]
-
-    weights = config.related
-    related = related_links(
-        [Candidate(article.slug, article.published, not article.draft) for article in ordered],
-        [
-            Signal("text", text_counts, weights.text_weight),
-            Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight),
-            Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight),
-        ],
-        weights,
-        tuning,
-    )
-
     titles = [(article.slug, article.title) for article in ordered if not article.draft]
-    teasers = teaser_links(titles, [(article.slug, article.teasers) for article in ordered])
-    return Archive(tuple(enriched), related, teasers)
+    # Entities and teasers are Python through and through; they run beside the stem matrix and the
+    # related-article search, which spend their time in NumPy and SciPy with the GIL released.
+    with ThreadPoolExecutor(2) as beside:
+        runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
+        entities = beside.submit(extract_entities, fields, runs)
+        teasers = beside.submit(teaser_links, titles, [(article.slug, article.teasers) for article in ordered])
+        text_counts, vocabulary = term_matrix(analyses)
+        # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
+        languages = [analysis.language for analysis in analyses]
+        topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
+        tagging = assign_tags(
+            [article.tags for article in ordered], topic_keys, entities.result(), config.tags, config.taxonomy
+        )
+        weights = config.related
+        related = related_links(
+            [Candidate(article.slug, article.published, not article.draft) for article in ordered],
+            [
+                Signal("text", text_counts, weights.text_weight),
+                Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight),
+                Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight),
+            ],
+            weights,
+            tuning,
+        )
+        enriched = [replace(article, tags=tags) for article, tags in zip(ordered, tagging.shown, strict=True)]
+        return Archive(tuple(enriched), related, teasers.result())
 
 
-def _text_counts(
-    ordered: Sequence[Article], languages: Sequence[str], tuning: Tuning
-) -> tuple[sparse.csr_matrix, list[str]]:
-    """Content stems per article, title words counted `TITLE_WEIGHT` times; and the stem of each column."""
-    counter = TermCounter()
-    counter.count([article.title for article in ordered], languages, TITLE_WEIGHT)
-    counter.count([article.text for article in ordered], languages, limit=tuning.lead_words)
-    (titles, texts), vocabulary = counter.finish()
-    return titles + texts, vocabulary
+def _analysis(article: Article, site_language: str) -> Analysis:
+    """The article's analysis, from when it was read unless that was in another site language."""
+    language = article.language or site_language
+    if article.analysis is not None and article.analysis.language == language:
+        return article.analysis
+    return analyse(article.title, article.text, language)
 
 
 def _key_counts(documents: Iterable[Iterable[str] | Mapping[str, float]], count: int) -> sparse.csr_matrix:

@@ -78,15 +78,22 @@ class _Name:
     in_title: bool
 
 
-def extract_entities(documents: Sequence[tuple[str, str]]) -> Entities:
-    """The entities of each (title, text), judged against the whole archive, short forms merged."""
+def extract_entities(
+    documents: Sequence[tuple[str, str]], runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]] | None = None
+) -> Entities:
+    """The entities of each (title, text), judged against the whole archive, short forms merged.
+
+    `runs` holds each document's runs of capitals (title's, text's) when they are already known
+    (`enrich.analysis`); they are found here otherwise.
+    """
+    if runs is None:
+        runs = [(title_runs(title), find_runs(text)) for title, text in documents]
     # Runs are numbered as found, one number per distinct tuple, counted in C: no Python per run.
     numbers = itertools.count()
     in_text: dict[RawRun, int] = {}
     in_title: dict[RawRun, int] = {}
     articles = [
-        (*map(in_title.setdefault, title_runs(title), numbers), *map(in_text.setdefault, find_runs(text), numbers))
-        for title, text in documents
+        (*map(in_title.setdefault, title, numbers), *map(in_text.setdefault, text, numbers)) for title, text in runs
     ]
     run_at = {number: run_of(raw, False) for raw, number in in_text.items()}
     run_at.update((number, run_of(raw, True)) for raw, number in in_title.items())

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 DIGITS = 9
 # Rows of the query matrix handled at once: bounds the memory of one sparse product.
 CHUNK = 1024
+# Threads that handle chunks at once.
+WORKERS = min(os.cpu_count() or 1, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ class Tuning:
     max_df: float = 0.5
     """Keys held by more than this share of the articles are dropped (once there are `prune_from`)."""
     prune_from: int = 20
-    query_terms: int = 100
+    query_terms: int = 50
     """An article's query: its heaviest keys, at most this many."""
     champions: int = 20
     """Each key's posting list keeps its heaviest articles, at most this many."""
@@ -70,11 +74,6 @@ class Tuning:
 
     The paper's 6 gave 0.760 on the development corpus; 10 was chosen by the 2-fold protocol of
     bench/related_quality.py (picked on one half in most cuts, better on 15 of 20 held-out halves).
-    """
-    lead_words: int | None = None
-    """Only the first words of the text count (the title always does); None: all of them.
-
-    Keep None in `enrich`: tags.topic_tags reads the same counts to find one-word taxonomy rules.
     """
 
 
@@ -146,8 +145,9 @@ def related_links(
     if count == 0:
         return {}
     clock = _Clock()
-    days = np.array([candidate.published.timestamp() / 86400.0 for candidate in candidates])
-    rank = _preference(candidates)
+    seconds = np.array([candidate.published.timestamp() for candidate in candidates])
+    days = seconds / 86400.0
+    rank = _preference(candidates, seconds)
     used = [signal for signal in signals if signal.weight > 0 and signal.counts.shape[1] > 0]
     blocks = [weigh(signal.counts, tuning) * math.sqrt(signal.weight) for signal in used]
     whole = sparse.hstack(blocks, format="csr") if blocks else sparse.csr_matrix((count, 0))
@@ -205,10 +205,10 @@ class _Clock:
         self.start = now
 
 
-def _preference(candidates: Sequence[Candidate]) -> np.ndarray:
-    """Each article's place in the tie-break order: newest first, then by slug."""
-    order = sorted(range(len(candidates)), key=lambda number: candidates[number].slug)
-    order.sort(key=lambda number: candidates[number].published, reverse=True)  # stable: slugs stay sorted
+def _preference(candidates: Sequence[Candidate], seconds: np.ndarray) -> np.ndarray:
+    """Each article's place in the tie-break order: newest first (`seconds`: POSIX times), then by slug."""
+    by_slug = np.array(sorted(range(len(candidates)), key=lambda number: candidates[number].slug), dtype=np.int64)
+    order = by_slug[np.argsort(-seconds[by_slug], kind="stable")]  # stable: slugs stay sorted
     rank = np.empty(len(candidates), dtype=np.int64)
     rank[order] = np.arange(len(candidates))
     return rank
@@ -322,8 +322,7 @@ def _shortlist(
     postings = _champions(whole, linkable, rank, tuning.champions)
     if width == 0 or whole.shape[1] == 0:
         return shortlist, scores, queries, postings
-    for start in range(0, count, CHUNK):
-        stop = min(start + CHUNK, count)
+    def rows(start: int, stop: int) -> None:
         product = queries[start:stop] @ postings
         keys = _keys(product.data, rank[product.indices], count)
         row_of = np.repeat(np.arange(start, stop), np.diff(product.indptr))
@@ -332,7 +331,26 @@ def _shortlist(
         found = positions >= 0
         shortlist[start:stop][found] = product.indices[positions[found]]
         scores[start:stop][found] = product.data[positions[found]]
+
+    _in_chunks(count, rows)
     return shortlist, scores, queries, postings
+
+
+def _in_chunks(count: int, work: Callable[[int, int], None]) -> None:
+    """`work(start, stop)` for consecutive chunks of `CHUNK` rows, on every core.
+
+    Threads are enough: the work is sparse products, sorts and partitions, during which NumPy and
+    SciPy release the GIL. Each call writes its own rows only, so the result does not depend on
+    which thread ran what.
+    """
+    starts = range(0, count, CHUNK)
+    if len(starts) < 2 or WORKERS < 2:
+        for start in starts:
+            work(start, min(start + CHUNK, count))
+        return
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for _ in pool.map(lambda start: work(start, min(start + CHUNK, count)), starts):
+            pass  # consumed so that an exception in a chunk is raised here
 
 
 def _components(
@@ -369,16 +387,16 @@ def _neighbourhood(shortlist: np.ndarray, tuning: Tuning) -> np.ndarray:
     norms = np.sqrt(np.asarray(described.multiply(described).sum(axis=1)).ravel())
     described = sparse.diags(1.0 / norms) @ described
     described = described.tocsr()
-    for start in range(0, count, CHUNK):
-        stop = min(start + CHUNK, count)
+    def rows(start: int, stop: int) -> None:
         block = shortlist[start:stop]
         found = block >= 0
         rows = np.nonzero(found)[0] + start
-        if not rows.size:
-            continue
-        left = described[rows]
-        right = described[block[found]]
-        out[start:stop][found] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        if rows.size:
+            left = described[rows]
+            right = described[block[found]]
+            out[start:stop][found] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+
+    _in_chunks(count, rows)
     return out
 
 

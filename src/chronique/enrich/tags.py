@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from scipy import sparse
 
 from ..config import TagsConfig, TaxonomyRule
+from .analysis import term_id
 from .entities import Entities
 from .names import entity_key
 from .words import stems
@@ -76,14 +78,14 @@ def _occurs(rule: Rule, sequence: Sequence[str]) -> bool:
 def topic_tags(
     taxonomy: Mapping[str, Sequence[str]],
     counts: sparse.spmatrix,
-    vocabulary: Sequence[str],
+    vocabulary: np.ndarray,
     fields: Sequence[tuple[str, str]],
     languages: Sequence[str],
 ) -> list[list[str]]:
     """The taxonomy tag keys of each article (title, text), in config order, as `taxonomy_tags` finds them.
 
     Built for speed on large archives: `counts` (articles × `vocabulary`, the content stems of title
-    and text, as `words.TermCounter` counts them) already says which articles hold a word, so a
+    and text, as `analysis.term_matrix` lays them out) already says which articles hold a word, so a
     one-word rule costs a column look-up. A phrase is looked for word for word only in the articles
     that hold all its content words, with a regular expression searched in C and each hit checked
     stem by stem.
@@ -91,7 +93,7 @@ def topic_tags(
     found: list[set[str]] = [set() for _ in fields]
     if not taxonomy or not fields:
         return [[] for _ in fields]
-    columns = {stem: number for number, stem in enumerate(vocabulary)}
+    columns = dict(zip(vocabulary.tolist(), range(len(vocabulary)), strict=True))
     present = sparse.csc_matrix(counts)
     members: dict[str, set[int]] = defaultdict(set)
     for number, language in enumerate(languages):
@@ -102,7 +104,7 @@ def topic_tags(
                 content = [stem for stem, flag in rule if flag]
                 candidates = set(rows) if not content or len(members) > 1 else None
                 for stem in content:
-                    number = columns.get(stem)
+                    number = columns.get(term_id(stem))
                     start, end = (present.indptr[number], present.indptr[number + 1]) if number is not None else (0, 0)
                     holding = set(present.indices[start:end].tolist())
                     candidates = holding if candidates is None else candidates & holding

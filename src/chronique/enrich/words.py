@@ -7,13 +7,11 @@ pure-Python stemmer costs ~100 µs a word, and an archive repeats its vocabulary
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
-import numpy as np
 import snowballstemmer
-from scipy import sparse
 
 from ..text import fold
 from .names import word_set
@@ -141,7 +139,7 @@ def fold_word(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
+def word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
     """(stem, content word?) for each part of a word, split at hyphens and apostrophes."""
     out = []
     for part in _PARTS.split(fold(word)):
@@ -163,135 +161,10 @@ def stems(text: str, language: str = "fr") -> list[tuple[str, bool]]:
     """
     out: list[tuple[str, bool]] = []
     for word in WORD_RE.findall(normalise_quotes(text)):
-        out.extend(_word_stems(word, language))
+        out.extend(word_stems(word, language))
     return out
 
 
 def terms(text: str, language: str = "fr") -> list[str]:
     """Stems of the content words of `text`, in order: the words that say what a text is about."""
     return [stem for stem, content in stems(text, language) if content]
-
-
-# -- counting content stems fast --------------------------------------------------------------------------
-
-# Bytes that can never be inside a word: ASCII punctuation and spaces (hyphens and apostrophes too, since a
-# word counts as its parts). ASCII letters are lower-cased on the way. Everything else is kept, and each
-# distinct rough token is then split exactly, once (see `TermCounter`).
-_ROUGH = bytes(
-    (32 if not chr(code).isalnum() else ord(chr(code).lower())) if code < 128 else code for code in range(256)
-)
-
-
-# Texts handled at once: keeps the per-token Python lists small, whatever the archive's size.
-_CHUNK = 2000
-
-
-class TermCounter:
-    """Counts of content stems per text, as sparse matrices whose columns are the stems in sorted order.
-
-    The rules are those of `terms`: a text's content stems are the same, counted alike. The work is
-    arranged for speed, since an archive has millions of words: each text is cut into rough tokens in
-    C (bytes.translate, bytes.split, a dict look-up through map), and only a *distinct* rough token goes through the
-    Python rules (quote normalising, folding, splitting at hyphens and apostrophes, stop words,
-    stemming), once per language. Call `count` for each field (title, text), then `finish` to get
-    every matrix with the same columns, which follow the sorted stems.
-
-    (Counting half the texts in a second process was tried: on the 2-vCPU reference machine both
-    halves then ran at half speed, so it saved nothing.)
-    """
-
-    def __init__(self) -> None:
-        self._terms: dict[str, int] = {}
-        self._tokens: dict[str, dict[bytes, int]] = {}
-        self._token_terms: list[tuple[int, ...]] = []
-        self._counted: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def count(
-        self, texts: Sequence[str], languages: Sequence[str], weight: float = 1.0, limit: int | None = None
-    ) -> None:
-        """Count the content stems of `texts` (each in its language), in their first `limit` words, times `weight`."""
-        tokens, columns, values, ends = _rough_counts(texts, languages, limit)
-        mapping = np.fromiter((self._token(language, token) for language, token in tokens), np.int64, len(tokens))
-        self._counted.append((values * weight, mapping[columns], ends))
-
-    def finish(self) -> tuple[list[sparse.csr_matrix], list[str]]:
-        """Each `count` call's matrix (texts × stems), and the stem of each column, sorted."""
-        stems = sorted(self._terms)
-        position = np.empty(len(self._terms), dtype=np.int64)
-        position[[self._terms[stem] for stem in stems]] = np.arange(len(stems))
-        token_matrix = self._token_matrix(position)
-        shape = len(self._token_terms)
-        matrices = [
-            (sparse.csr_matrix((values, columns, ends), shape=(len(ends) - 1, shape)) @ token_matrix).tocsr()
-            for values, columns, ends in self._counted
-        ]
-        return matrices, stems
-
-    def _token(self, language: str, token: bytes) -> int:
-        known = self._tokens.setdefault(language, {})
-        number = known.get(token)
-        if number is None:
-            number = known[token] = len(self._token_terms)
-            self._token_terms.append(self._analyse(token, language))
-        return number
-
-    def _analyse(self, token: bytes, language: str) -> tuple[int, ...]:
-        text = token.decode("utf-8", "surrogatepass")
-        found = []
-        for word in WORD_RE.findall(normalise_quotes(text)):
-            for term, content in _word_stems(word, language):
-                if content:
-                    found.append(self._terms.setdefault(term, len(self._terms)))
-        return tuple(found)
-
-    def _token_matrix(self, position: np.ndarray) -> sparse.csr_matrix:
-        """Rough token -> its content stems (a token such as "franco-marocaine" holds two)."""
-        lengths = np.fromiter(map(len, self._token_terms), dtype=np.int64, count=len(self._token_terms))
-        ends = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=ends[1:])
-        terms = np.fromiter((term for terms in self._token_terms for term in terms), np.int64, int(ends[-1]))
-        return sparse.csr_matrix(
-            (np.ones(len(terms)), position[terms], ends), shape=(len(self._token_terms), len(self._terms))
-        )
-
-
-def _rough_counts(
-    texts: Sequence[str], languages: Sequence[str], limit: int | None
-) -> tuple[list[tuple[str, bytes]], np.ndarray, np.ndarray, np.ndarray]:
-    """Rough tokens of each text, counted: (language, token) per local number, and CSR arrays over them.
-
-    Each token is looked up with a C-level `map(dict.get, ...)`; only the texts holding a token not
-    seen before go through a Python loop. The counting itself is a sort of each row (sum_duplicates).
-    """
-    tokens: list[tuple[str, bytes]] = []
-    numbers: dict[str, dict[bytes, int]] = {}
-    chunks: list[tuple[np.ndarray, np.ndarray]] = []
-    for start in range(0, len(texts), _CHUNK):
-        found: list[int] = []
-        ends = [0]
-        for text, language in zip(texts[start : start + _CHUNK], languages[start : start + _CHUNK], strict=True):
-            rough = text.encode("utf-8", "surrogatepass").translate(_ROUGH)
-            words = rough.split() if limit is None else rough.split(None, limit)[:limit]
-            known = numbers.get(language)
-            if known is None:
-                known = numbers[language] = {}
-            looked_up = list(map(known.get, words))
-            if None in looked_up:
-                for place, number in enumerate(looked_up):
-                    if number is None:
-                        token = words[place]
-                        number = known.get(token)
-                        if number is None:
-                            number = known[token] = len(tokens)
-                            tokens.append((language, token))
-                        looked_up[place] = number
-            found += looked_up
-            ends.append(len(found))
-        chunks.append((np.fromiter(found, dtype=np.int64, count=len(found)), np.array(ends, dtype=np.int64)))
-    parts = []
-    for columns, ends in chunks:
-        part = sparse.csr_matrix((np.ones(len(columns)), columns, ends), shape=(len(ends) - 1, len(tokens)))
-        part.sum_duplicates()
-        parts.append(part)
-    counts = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, len(tokens)))
-    return tokens, counts.indices.astype(np.int64), counts.data, counts.indptr.astype(np.int64)

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 from ..model import Article, InputError, Problem
@@ -132,16 +133,16 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
         renamed[article.origin] = f"{article.slug}-{number}"
         taken.add(renamed[article.origin])
     return [
-        replace(article, slug=renamed[article.origin]) if article.origin in renamed else article
-        for article in articles
+        replace(article, slug=renamed[article.origin]) if article.origin in renamed else article for article in articles
     ]
 
 
-def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = None) -> Loaded:
+def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = None, language: str = "fr") -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
-    Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`) are not parsed
-    again; a large number of new files is parsed on every core.
+    Each article comes with its `Analysis`, its stems read as its own language, else `language`.
+    Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`, read with the
+    same `language`) are not parsed again; a large number of new files is parsed on every core.
     """
     known = known or {}
     found = discover(content_dir)
@@ -159,14 +160,15 @@ def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = N
             outcomes[relative] = parsed[key] = known[key]
         else:
             misses.append((relative, key, data))
-    for (relative, key, _), outcome in zip(misses, _parse_all([(r, d) for r, _, d in misses]), strict=True):
+    for (relative, key, _), outcome in zip(misses, _parse_all([(r, d) for r, _, d in misses], language), strict=True):
         outcomes[relative] = outcome
         if isinstance(outcome, Article):
             parsed[key] = outcome
 
     articles = sorted((item for item in outcomes.values() if isinstance(item, Article)), key=lambda a: a.origin)
     problems = [
-        Problem(content_dir / item.path, item.line, item.message) for item in outcomes.values()
+        Problem(content_dir / item.path, item.line, item.message)
+        for item in outcomes.values()
         if isinstance(item, Problem)
     ]
     problems += [
@@ -180,19 +182,23 @@ def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = N
 PARALLEL_FROM = 200
 
 
-def _parse_all(files: list[tuple[Path, bytes]]) -> list[Article | Problem]:
+def _parse_all(files: list[tuple[Path, bytes]], language: str) -> list[Article | Problem]:
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_parse_one(relative, data) for relative, data in files]
+        return [_parse_one(relative, data, language) for relative, data in files]
     # Forking is cheapest, but a process with threads (the preview server) must not fork: the
     # fork server starts workers from a clean process instead.
     context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_parse_one, *zip(*files, strict=True), chunksize=max(1, len(files) // (workers * 8))))
+        chunk = max(1, len(files) // (workers * 8))
+        return list(pool.map(_parse_one, *zip(*files, strict=True), repeat(language), chunksize=chunk))
 
 
-def _parse_one(relative: Path, data: bytes) -> Article | Problem:
+def _parse_one(relative: Path, data: bytes, language: str) -> Article | Problem:
     try:
-        return read_article(relative, data)
+        article = read_article(relative, data)
     except InputError as exc:
         return exc.problem
+    from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
+
+    return replace(article, analysis=analyse(article.title, article.text, article.language or language))
