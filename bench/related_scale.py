@@ -13,7 +13,7 @@ lists and tags for a new archive is on the page: enrich + analysis / cores.
 
 Each repeat runs `enrich` in a fresh process, so that its peak memory (ru_maxrss) is its own: the
 peak is reported next to the memory the process held before `enrich` started. The time of the
-related-article part (counting content stems and `related_links`) is reported separately, as is
+related-article part (the stem matrix, `index_signal` and `search`) is reported separately, as is
 the rest (tags, entities, teasers), so that each owner knows their share.
 """
 
@@ -102,7 +102,8 @@ def measure(records: Path) -> dict[str, float]:
 
         return wrapper
 
-    enrich_module.related_links = timed(enrich_module.related_links)
+    enrich_module.index_signal = timed(enrich_module.index_signal)
+    enrich_module.search = timed(enrich_module.search)
     enrich_module.term_matrix = timed(enrich_module.term_matrix)
     before = _rss_mib()
     start = time.perf_counter()
@@ -142,7 +143,7 @@ def main() -> None:
     print(f"  of which analysis {load['analysis']:.2f} s on one core (done on every core while reading, then cached)")
     print(f"enrich              {median['enrich']:.2f} s  (median of {len(runs)}: "
           + ", ".join(f"{run['enrich']:.2f}" for run in runs) + ")")
-    print(f"  related part      {median['related']:.2f} s  (stem matrix + related_links)")
+    print(f"  related part      {median['related']:.2f} s  (stem matrix, index_signal, search)")
     print(f"  everything else   {median['enrich'] - median['related']:.2f} s  (tags, entities, teasers)")
     print(f"memory              {median['rss_before']:.0f} MiB before enrich, peak {median['peak']:.0f} MiB")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import random
 import subprocess
 import sys
@@ -309,6 +310,27 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
         shuffled = articles[:]
         random.Random(seed).shuffle(shuffled)
         assert enrich(shuffled, SiteConfig()) == expected
+
+
+def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Large archives extract entities in a forked child (enrich._elsewhere): same result, errors raised."""
+    import chronique.enrich as enrich_module
+
+    texts = "M. Hassad à Rabat. Mohamed Hassad au Maroc."
+    articles = [dataclasses.replace(a, text=f"{a.text} {texts}") for a in archive_of(5)]
+    in_thread = enrich(articles, SiteConfig())
+    monkeypatch.setattr(enrich_module, "PROCESS_FROM", 0)
+    monkeypatch.setattr(enrich_module.threading, "active_count", lambda: 1)  # other tests may leave threads
+    assert enrich(articles, SiteConfig()) == in_thread
+    assert "Mohamed Hassad" in {tag for article in in_thread.articles for tag in article.tags}
+
+    def broken(*_: object) -> None:
+        raise ValueError(f"raised in process {os.getpid()}")
+
+    monkeypatch.setattr(enrich_module, "entities_of", broken)
+    with pytest.raises(ValueError, match="raised in process") as raised:
+        enrich(articles, SiteConfig())
+    assert str(os.getpid()) not in str(raised.value)
 
 
 def test_related_lists_do_not_depend_on_the_hash_seed() -> None:

@@ -79,7 +79,8 @@ def build_site(
     archive = clock.lap("enrich", enrich_cached(loaded, publishable(loaded), config, request.cache, memory))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
-    fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
+    sources = {Path(path): digest for path, digest in loaded.parsed}
+    fingerprints = fingerprint_pages(pages, environment_digest(config, theme), sources)
     manifest = read_manifest(_manifest_path(request))
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]

@@ -15,7 +15,7 @@ import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -149,7 +149,7 @@ def _read_enriched(cache_dir: Path, key: str, articles: list[Article]) -> tuple[
     if (version, stored_key) != (code_version(), key):
         return None
     ordered = sorted(articles, key=lambda article: article.sort_key, reverse=True)
-    return key, Archive(tuple(replace(article, tags=tags[article.slug]) for article in ordered), related, teasers)
+    return key, Archive(tuple(article.with_tags(tags[article.slug]) for article in ordered), related, teasers)
 
 
 def _dump(path: Path, data: object) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 import gc
+import multiprocessing
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import ParamSpec, TypeVar
 
 from scipy import sparse
@@ -19,8 +22,8 @@ from scipy import sparse
 from ..config import SiteConfig
 from ..model import Analysis, Archive, Article
 from .analysis import analyse, term_matrix
-from .entities import extract_entities
-from .related import TUNING, Candidate, Signal, Tuning, related_links
+from .entities import entities_of, lower_case_sample
+from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
 from .tags import assign_tags, topic_tags
 from .teasers import teaser_links
 
@@ -57,7 +60,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
 
     Tags: the article's own, then the taxonomy's (config order), then named entities (most
     mentioned first; only with `config.tags.entities`). One display name per `tag_key`.
-    Related: see `related.related_links`; entities count in the score even when they are not
+    Related: see `related.search`; entities count in the score even when they are not
     shown as tags. Drafts are never the target of a related or teaser link. `tuning` holds the
     related-article settings that site.yaml does not expose (for bench/related_quality.py).
     """
@@ -70,32 +73,79 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     analyses = [_analysis(article, config.language) for article in ordered]
     fields = [(article.title, article.text) for article in ordered]
     titles = [(article.slug, article.title) for article in ordered if not article.draft]
-    # Entities and teasers are Python through and through; they run beside the stem matrix and the
-    # related-article search, which spend their time in NumPy and SciPy with the GIL released.
-    with ThreadPoolExecutor(2) as beside:
+    # Entities and teasers are Python through and through: they run beside the stem matrix and the
+    # related-article search, which spend their time in NumPy and SciPy.
+    with ThreadPoolExecutor(1) as beside:
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
-        entities = beside.submit(extract_entities, fields, runs)
-        teasers = beside.submit(teaser_links, titles, [(article.slug, article.teasers) for article in ordered])
+        sample = [fields[number][1] for number in lower_case_sample(fields)]
+        entities = _elsewhere(len(ordered), beside, entities_of, runs, sample)
+        shown = [(article.slug, article.teasers) for article in ordered]
+        teasers = beside.submit(teaser_links, titles, shown).result
         text_counts, vocabulary = term_matrix(analyses)
         # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
         languages = [analysis.language for analysis in analyses]
         topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
-        tagging = assign_tags(
-            [article.tags for article in ordered], topic_keys, entities.result(), config.tags, config.taxonomy
-        )
+        # The text is indexed while the entities are still being found; tags and entities after.
         weights = config.related
-        related = related_links(
-            [Candidate(article.slug, article.published, not article.draft) for article in ordered],
-            [
-                Signal("text", text_counts, weights.text_weight),
-                Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight),
-                Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight),
-            ],
-            weights,
-            tuning,
+        candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
+        ranking = rank_candidates(candidates)
+        text = index_signal(Signal("text", text_counts, weights.text_weight), ranking, tuning)
+        tagging = assign_tags(
+            [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy
         )
-        enriched = [replace(article, tags=tags) for article, tags in zip(ordered, tagging.shown, strict=True)]
-        return Archive(tuple(enriched), related, teasers.result())
+        tags = Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight)
+        named = Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight)
+        indexes = [text, index_signal(tags, ranking, tuning), index_signal(named, ranking, tuning)]
+        related = search(candidates, ranking, indexes, weights, tuning)
+        enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
+        return Archive(enriched, related, teasers())
+
+
+# From this many articles, entity extraction is worth a process of its own (forking it and sending
+# its result back cost a few hundredths of a second).
+PROCESS_FROM = 2000
+
+
+def _elsewhere(count: int, threads: Executor, function: Callable[P, R], *args: P.args) -> Callable[[], R]:
+    """Start `function(*args)` beside the main thread; returns what waits for its result.
+
+    In a forked process when the archive is large and this process may fork (it runs no other
+    thread; the preview server's builds do): Python-heavy work then has a core of its own, and the
+    child reads the arguments from the memory it shares with its parent, so they are never copied.
+    Else in `threads`, where it still overlaps with the GIL-free parts of the main thread.
+    """
+    if count < PROCESS_FROM or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return threads.submit(function, *args).result
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=_send, args=(sender, function, *args), daemon=True)
+    child.start()
+    sender.close()
+
+    def result() -> R:
+        try:
+            outcome = receiver.recv()
+        finally:
+            child.join()
+            receiver.close()
+        if isinstance(outcome, _Failed):
+            raise outcome.error
+        return outcome
+
+    return result
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+def _send(sender: Connection, function: Callable[..., object], *args: object) -> None:
+    try:
+        outcome = function(*args)
+    except BaseException as error:  # the parent raises it
+        outcome = _Failed(error)
+    sender.send(outcome)
+    sender.close()
 
 
 def _analysis(article: Article, site_language: str) -> Analysis:

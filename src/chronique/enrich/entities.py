@@ -88,6 +88,14 @@ def extract_entities(
     """
     if runs is None:
         runs = [(title_runs(title), find_runs(text)) for title, text in documents]
+    return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)])
+
+
+def entities_of(runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]], sample: Sequence[str]) -> Entities:
+    """`extract_entities` given each document's runs, and the texts of its `lower_case_sample`.
+
+    Needs no more than that, so that it can run in another process at little cost.
+    """
     # Runs are numbered as found, one number per distinct tuple, counted in C: no Python per run.
     numbers = itertools.count()
     in_text: dict[RawRun, int] = {}
@@ -98,16 +106,13 @@ def extract_entities(
     run_at = {number: run_of(raw, False) for raw, number in in_text.items()}
     run_at.update((number, run_of(raw, True)) for raw, number in in_title.items())
     del in_text, in_title
-    uses: Counter[int] = Counter()
-    for found in articles:
-        uses.update(found)
+    uses = Counter(itertools.chain.from_iterable(articles))
     run_uses: Counter[Run] = Counter()
     for number, count in uses.items():
         run_uses[run_at[number]] += count
     phrases = {run: phrases_of(run) for run in run_uses}
     phrase_uses = [(phrases[run], count) for run, count in run_uses.items()]
 
-    sample = _sample(documents)
     # Lower-case uses matter only for words the archive capitalises somewhere.
     capitalised = {
         part
@@ -116,8 +121,8 @@ def extract_entities(
         for word in phrase.words
         for part in [word, *_INNER.split(word)]
     }
-    lower = lower_uses((documents[number][1] for number in sample), capitalised)
-    scale = len(documents) / len(sample) if sample else 1.0
+    lower = lower_uses(sample, capitalised)
+    scale = len(runs) / len(sample) if sample else 1.0
     lexicon = build_lexicon(phrase_uses, lower, scale, capital_uses(phrase_uses))
 
     names_of = {run: tuple(_name(phrase) for phrase in refine(phrases[run], lexicon)) for run in run_uses}
@@ -142,7 +147,7 @@ def extract_entities(
     return Entities(per_article, dict(spellings))
 
 
-def _sample(documents: Sequence[tuple[str, str]]) -> list[int]:
+def lower_case_sample(documents: Sequence[tuple[str, str]]) -> list[int]:
     """The documents lower-case uses are counted in: all, or a fixed share chosen by their content."""
     if len(documents) <= LOWER_CASE_SAMPLE:
         return list(range(len(documents)))

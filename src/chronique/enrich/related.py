@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 DIGITS = 9
 # Rows of the query matrix handled at once: bounds the memory of one sparse product.
 CHUNK = 1024
+# Entries of one padded block in `_heaviest`: bounds its memory (32 MiB).
+PADDED = 1 << 22
 # Threads that handle chunks at once.
 WORKERS = min(os.cpu_count() or 1, 4)
 
@@ -128,9 +131,56 @@ def date_proximity(first: datetime, second: datetime) -> float:
     return math.exp(-abs(first.timestamp() - second.timestamp()) / 86400.0 / 365.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """What every step needs to know of the articles: their dates, their place in the tie-break
+    order (newest first, then by slug) and whether they may be linked to."""
+
+    days: np.ndarray
+    rank: np.ndarray
+    linkable: np.ndarray
+
+
+def rank_candidates(candidates: Sequence[Candidate]) -> Ranking:
+    seconds = np.array([candidate.published.timestamp() for candidate in candidates])
+    linkable = np.array([candidate.linkable for candidate in candidates], dtype=bool)
+    return Ranking(seconds / 86400.0, _preference(candidates, seconds), linkable)
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """One signal weighed and indexed: its TF-IDF rows scaled by √weight, and its champion lists."""
+
+    name: str
+    rows: sparse.csr_matrix
+    postings: sparse.csr_matrix
+    """Keys × articles: each key's `champions` heaviest linkable articles."""
+
+
+def index_signal(signal: Signal, ranking: Ranking, tuning: Tuning = TUNING) -> Index | None:
+    """`signal` ready to search; None when it weighs nothing or has no key. Signals are indexed
+    apart, so that one can be while the next is still being worked out (see `enrich`)."""
+    if signal.weight <= 0 or signal.counts.shape[1] == 0:
+        return None
+    rows = weigh(signal.counts, tuning) * math.sqrt(signal.weight)
+    return Index(signal.name, rows, _champions(rows, ranking.linkable, ranking.rank, tuning.champions))
+
+
 def related_links(
     candidates: Sequence[Candidate],
     signals: Sequence[Signal],
+    config: RelatedConfig,
+    tuning: Tuning = TUNING,
+) -> dict[str, tuple[RelatedLink, ...]]:
+    """Each article's best `config.count` others, best first (`search` over each signal's index)."""
+    ranking = rank_candidates(candidates)
+    return search(candidates, ranking, [index_signal(signal, ranking, tuning) for signal in signals], config, tuning)
+
+
+def search(
+    candidates: Sequence[Candidate],
+    ranking: Ranking,
+    indexes: Sequence[Index | None],
     config: RelatedConfig,
     tuning: Tuning = TUNING,
 ) -> dict[str, tuple[RelatedLink, ...]]:
@@ -145,15 +195,15 @@ def related_links(
     if count == 0:
         return {}
     clock = _Clock()
-    seconds = np.array([candidate.published.timestamp() for candidate in candidates])
-    days = seconds / 86400.0
-    rank = _preference(candidates, seconds)
-    used = [signal for signal in signals if signal.weight > 0 and signal.counts.shape[1] > 0]
-    blocks = [weigh(signal.counts, tuning) * math.sqrt(signal.weight) for signal in used]
-    whole = sparse.hstack(blocks, format="csr") if blocks else sparse.csr_matrix((count, 0))
-    linkable = np.array([candidate.linkable for candidate in candidates])
+    days, rank = ranking.days, ranking.rank
+    used = [index for index in indexes if index is not None]
+    blocks = [index.rows for index in used]
+    whole = sparse.hstack(blocks, format="csr") if used else sparse.csr_matrix((count, 0))
+    postings = (
+        sparse.vstack([index.postings for index in used], format="csr") if used else sparse.csr_matrix((0, count))
+    )
     clock.lap("weights")
-    shortlist, base, queries, postings = _shortlist(whole, linkable, rank, tuning)
+    shortlist, base, queries = _shortlist(whole, postings, rank, tuning)
     valid = shortlist >= 0
     clock.lap("shortlist")
     if config.neighbour_weight > 0:
@@ -171,7 +221,7 @@ def related_links(
     slots = order[rows, slots]
     targets = others[rows, slots]
     edges = np.cumsum([0] + [block.shape[1] for block in blocks])
-    split = dict(zip([s.name for s in used], _components(queries, postings, edges, rows, targets), strict=True))
+    split = dict(zip([index.name for index in used], _components(queries, postings, edges, rows, targets), strict=True))
     clock.lap("components")
     zero = np.zeros(len(rows))
     columns = [
@@ -181,16 +231,16 @@ def related_links(
         ("date", dated[rows, slots]),
         ("neighbours", neighbourly[rows, slots]),
     ]
-    names = [name for name, _ in columns]
-    parts = np.round(np.stack([value for _, value in columns], axis=1), DIGITS).tolist()
+    # Tens of thousands of links: made by C-level map and zip rather than a Python loop.
+    named = [zip(repeat(name), np.round(value, DIGITS).tolist()) for name, value in columns]
     slugs = [candidate.slug for candidate in candidates]
-    links: list[list[RelatedLink]] = [[] for _ in range(count)]
-    for row, other, score, values in zip(
-        rows.tolist(), targets.tolist(), scores[rows, slots].tolist(), parts, strict=True
-    ):
-        links[row].append(RelatedLink(slugs[other], score, tuple(zip(names, values, strict=True))))
+    components = zip(*named, strict=True)
+    made = list(
+        map(RelatedLink, [slugs[other] for other in targets.tolist()], scores[rows, slots].tolist(), components)
+    )
+    bounds = np.searchsorted(rows, np.arange(count + 1)).tolist()  # rows come in order
     clock.lap("links")
-    return dict(zip(slugs, map(tuple, links), strict=True))
+    return {slug: tuple(made[bounds[number] : bounds[number + 1]]) for number, slug in enumerate(slugs)}
 
 
 class _Clock:
@@ -254,32 +304,38 @@ def _top_rows(indptr: np.ndarray, keys: np.ndarray, limit: int) -> np.ndarray:
     return out
 
 
-def _queries(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
-    """Each row cut to its heaviest entries: those at least as heavy as its `limit`-th heaviest."""
-    lengths = np.diff(matrix.indptr)
+def _heaviest(indptr: np.ndarray, values: np.ndarray, limit: int) -> np.ndarray:
+    """Per row of a CSR layout, whether each entry is at least as heavy as the row's `limit`-th
+    heaviest (every entry of a shorter row): exactly `limit` entries when a row's values are distinct.
+
+    Long rows are laid out side by side in padded blocks, shortest first and a few million entries
+    at a time, so that one partition serves a whole block: linear in the number of entries.
+    """
+    lengths = np.diff(indptr)
     long_rows = np.flatnonzero(lengths > limit)
     if not long_rows.size:
-        return matrix
-    threshold = np.zeros(matrix.shape[0])
-    for start in range(0, len(long_rows), CHUNK * 4):
-        rows = long_rows[start : start + CHUNK * 4]
-        first, sizes = matrix.indptr[rows], lengths[rows]
-        width = int(sizes.max())
-        padded = np.full(len(rows) * width, -np.inf)
-        inner = np.arange(sizes.sum()) + np.repeat(np.arange(len(rows)) * width - np.cumsum(sizes) + sizes, sizes)
-        padded[inner] = matrix.data[np.arange(sizes.sum()) + np.repeat(first - np.cumsum(sizes) + sizes, sizes)]
-        padded = padded.reshape(len(rows), width)
+        return np.ones(len(values), dtype=bool)
+    lowest = np.finfo(values.dtype).min if values.dtype.kind == "f" else np.iinfo(values.dtype).min
+    threshold = np.full(len(lengths), lowest, dtype=values.dtype)
+    long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
+    start = 0
+    while start < len(long_rows):
+        width = int(lengths[long_rows[min(start + CHUNK * 4, len(long_rows)) - 1]])
+        rows = long_rows[start : start + max(1, min(CHUNK * 4, PADDED // width))]
+        start += len(rows)
+        width = int(lengths[rows[-1]])
+        sizes = lengths[rows]
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        padded = np.full((len(rows), width), lowest, dtype=values.dtype)
+        padded[np.repeat(np.arange(len(rows)), sizes), within] = values[np.repeat(indptr[rows], sizes) + within]
         threshold[rows] = np.partition(padded, width - limit, axis=1)[:, width - limit]
-    row_of = np.repeat(np.arange(matrix.shape[0]), lengths)
-    keep = matrix.data >= threshold[row_of]
-    return sparse.csr_matrix(
-        (
-            matrix.data[keep],
-            matrix.indices[keep],
-            np.concatenate(([0], np.cumsum(np.bincount(row_of[keep], minlength=matrix.shape[0])))),
-        ),
-        shape=matrix.shape,
-    )
+    return values >= np.repeat(threshold, lengths)
+
+
+def _queries(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
+    """Each row cut to its heaviest entries: those at least as heavy as its `limit`-th heaviest."""
+    keep = _heaviest(matrix.indptr, matrix.data, limit)
+    return _kept(matrix, keep, np.arange(matrix.shape[1]), matrix.shape)
 
 
 def _champions(matrix: sparse.csr_matrix, linkable: np.ndarray, rank: np.ndarray, limit: int) -> sparse.csr_matrix:
@@ -287,41 +343,37 @@ def _champions(matrix: sparse.csr_matrix, linkable: np.ndarray, rank: np.ndarray
 
     Ties between equal weights (tags are all alike) go to the newer article, then the smaller slug.
     """
-    postings = sparse.csr_matrix(matrix[linkable.nonzero()[0]].T) if not linkable.all() else matrix.T.tocsr()
     articles = linkable.nonzero()[0]
-    postings.sort_indices()
-    lengths = np.diff(postings.indptr)
-    keep = np.ones(postings.nnz, dtype=bool)
-    long_lists = np.flatnonzero(lengths > limit)
-    if long_lists.size:
-        keys = _keys(postings.data, rank[articles[postings.indices]], len(rank))
-        for key in long_lists:
-            start, end = postings.indptr[key], postings.indptr[key + 1]
-            chosen = np.argpartition(-keys[start:end], limit - 1)[:limit]
-            keep[start:end] = False
-            keep[start + chosen] = True
-    rows = np.repeat(np.arange(postings.shape[0]), lengths)
-    return sparse.csr_matrix(
-        (postings.data[keep], (rows[keep], articles[postings.indices[keep]])),
-        shape=(postings.shape[0], matrix.shape[0]),
-    )
+    postings = sparse.csr_matrix(matrix[articles].T) if not linkable.all() else matrix.T.tocsr()
+    keys = _keys(postings.data, rank[articles[postings.indices]], len(rank))
+    return _kept(postings, _heaviest(postings.indptr, keys, limit), articles, (postings.shape[0], matrix.shape[0]))
+
+
+def _kept(
+    matrix: sparse.csr_matrix, keep: np.ndarray, columns: np.ndarray, shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    """The entries of `matrix` that `keep` marks, column c becoming `columns[c]`, in a matrix of `shape`."""
+    rows = matrix.shape[0]
+    kept_per_row = np.bincount(np.repeat(np.arange(rows), np.diff(matrix.indptr))[keep], minlength=rows)
+    indptr = np.concatenate(([0], np.cumsum(kept_per_row)))
+    return sparse.csr_matrix((matrix.data[keep], columns[matrix.indices[keep]], indptr), shape=shape)
 
 
 def _shortlist(
-    whole: sparse.csr_matrix, linkable: np.ndarray, rank: np.ndarray, tuning: Tuning
-) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, sparse.csr_matrix]:
+    whole: sparse.csr_matrix, postings: sparse.csr_matrix, rank: np.ndarray, tuning: Tuning
+) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
     """Stage 1: per article, its `shortlist` best candidates, best first (-1 pads), and their scores.
 
-    Also returns the query and posting matrices, from which `_components` splits a score by signal.
+    Also returns the query matrix, from which with `postings` `_components` splits a score by signal.
     """
     count = len(rank)
     width = min(tuning.shortlist, max(count - 1, 0))
     shortlist = np.full((count, width), -1, dtype=np.int64)
     scores = np.zeros((count, width))
     queries = _queries(whole, tuning.query_terms)
-    postings = _champions(whole, linkable, rank, tuning.champions)
     if width == 0 or whole.shape[1] == 0:
-        return shortlist, scores, queries, postings
+        return shortlist, scores, queries
+
     def rows(start: int, stop: int) -> None:
         product = queries[start:stop] @ postings
         keys = _keys(product.data, rank[product.indices], count)
@@ -333,7 +385,7 @@ def _shortlist(
         scores[start:stop][found] = product.data[positions[found]]
 
     _in_chunks(count, rows)
-    return shortlist, scores, queries, postings
+    return shortlist, scores, queries
 
 
 def _in_chunks(count: int, work: Callable[[int, int], None]) -> None:
@@ -387,6 +439,7 @@ def _neighbourhood(shortlist: np.ndarray, tuning: Tuning) -> np.ndarray:
     norms = np.sqrt(np.asarray(described.multiply(described).sum(axis=1)).ravel())
     described = sparse.diags(1.0 / norms) @ described
     described = described.tocsr()
+
     def rows(start: int, stop: int) -> None:
         block = shortlist[start:stop]
         found = block >= 0

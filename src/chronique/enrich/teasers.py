@@ -48,6 +48,8 @@ def link_teasers(
     the teaser keeps at least `MIN_PREFIX` characters (a cut title may stop mid-word). Several
     candidates, or only the article itself: no link, since a wrong link is worse than none.
     """
+    if not any(teaser_titles for _, teaser_titles in teasers):
+        return {slug: () for slug, _ in teasers}  # no title to key: most archives have no teasers
     keyed = sorted((title_key(title), slug) for slug, title in titles)
     keys = [key for key, _ in keyed]
     result: dict[str, tuple[str | None, ...]] = {}
