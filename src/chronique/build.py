@@ -76,11 +76,10 @@ def build_site(
     loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    archive = clock.lap("enrich", enrich_cached(loaded, publishable(loaded), config, request.cache, memory))
+    archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
-    sources = {Path(path): digest for path, digest in loaded.parsed}
-    fingerprints = fingerprint_pages(pages, environment_digest(config, theme), sources)
+    fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
     manifest = read_manifest(_manifest_path(request))
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]

@@ -39,27 +39,23 @@ def environment_digest(config: SiteConfig, theme: Theme) -> str:
     return digest.hexdigest()
 
 
-def fingerprint_pages(
-    pages: Iterable[Page], environment: str, sources: Mapping[PurePath, str] | None = None
-) -> dict[str, str]:
+def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]:
     """Output path -> fingerprint; articles shared by many pages are digested once.
 
-    `sources` maps an article's origin to the digest of its file's bytes: an article is a pure
-    function of those bytes and the code (in `environment`), but for the slug and tags given it
-    later, so that digest stands for everything else and its body need not be read again.
+    An article read from a file is a pure function of the file's bytes (`Article.digest`) and the
+    code (in `environment`), but for the slug and tags given it later: those stand for it, and
+    its body is not read again.
     """
-    sources = sources or {}
     article_digests: dict[int, bytes] = {}
 
     def article_digest(article: Article) -> bytes:
         known = article_digests.get(id(article))
         if known is None:
             digest = hashlib.sha256()
-            source = sources.get(article.origin)
-            if source is None:
-                _feed(digest.update, article, None)
+            if article.digest:
+                _feed(digest.update, (str(article.origin), article.digest, article.slug, article.tags), None)
             else:
-                _feed(digest.update, (article.origin, source, article.slug, article.tags), None)
+                _feed(digest.update, article, None)
             known = article_digests[id(article)] = digest.digest()
         return known
 

@@ -72,6 +72,8 @@ class Article:
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
+    digest: str = field(default="", compare=False, repr=False)
+    """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)
     """Worked out from title, text and language when the file is read (`enrich.analysis`); not
     compared nor fingerprinted, since those fields are."""
@@ -133,6 +135,10 @@ class InputError(Exception):
         self.problem = Problem(path, line, message)
 
 
+RELATED_COMPONENTS = ("text", "tags", "entities", "date", "neighbours")
+"""The parts of a related-article score, in the order `RelatedLink.components` lists them."""
+
+
 @dataclass(frozen=True)
 class RelatedLink:
     """One entry of an article's related list, with the parts of its score."""
@@ -140,6 +146,7 @@ class RelatedLink:
     slug: str
     score: float
     components: tuple[tuple[str, float], ...] = ()
+    """(name, weighted value) for each of `RELATED_COMPONENTS`, in that order; they add up to `score`."""
 
 
 @dataclass(frozen=True)

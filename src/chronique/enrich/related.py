@@ -39,7 +39,7 @@ import numpy as np
 from scipy import sparse
 
 from ..config import RelatedConfig
-from ..model import RelatedLink
+from ..model import RELATED_COMPONENTS, RelatedLink
 
 log = logging.getLogger(__name__)
 
@@ -224,13 +224,8 @@ def search(
     split = dict(zip([index.name for index in used], _components(queries, postings, edges, rows, targets), strict=True))
     clock.lap("components")
     zero = np.zeros(len(rows))
-    columns = [
-        ("text", split.get("text", zero)),
-        ("tags", split.get("tags", zero)),
-        ("entities", split.get("entities", zero)),
-        ("date", dated[rows, slots]),
-        ("neighbours", neighbourly[rows, slots]),
-    ]
+    parts = {"date": dated[rows, slots], "neighbours": neighbourly[rows, slots]}
+    columns = [(name, split.get(name, parts.get(name, zero))) for name in RELATED_COMPONENTS]
     # Tens of thousands of links: made by C-level map and zip rather than a Python loop.
     named = [zip(repeat(name), np.round(value, DIGITS).tolist()) for name, value in columns]
     slugs = [candidate.slug for candidate in candidates]

@@ -201,4 +201,5 @@ def _parse_one(relative: Path, data: bytes, language: str) -> Article | Problem:
         return exc.problem
     from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
 
-    return replace(article, analysis=analyse(article.title, article.text, article.language or language))
+    analysis = analyse(article.title, article.text, article.language or language)
+    return replace(article, analysis=analysis, digest=hashlib.sha256(data).hexdigest())

@@ -26,12 +26,12 @@ def is_backup(name: str) -> bool:
     return (
         name.endswith("~")
         or (name.startswith("#") and name.endswith("#"))
-        or (Path(name).suffix.lower() in BACKUP_SUFFIXES)
+        or os.path.splitext(name)[1].lower() in BACKUP_SUFFIXES
     )
 
 
 def is_article_name(name: str) -> bool:
-    return not name.startswith(".") and not is_backup(name) and Path(name).suffix.lower() in ARTICLE_SUFFIXES
+    return not name.startswith(".") and not is_backup(name) and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
 
 
 def discover(content_dir: Path) -> Found:
@@ -44,11 +44,12 @@ def discover(content_dir: Path) -> Found:
     unreadable: list[tuple[Path, str]] = []
 
     def walk(folder: Path, relative: Path) -> None:
+        top = not relative.parts
         try:
             with os.scandir(folder) as entries:
                 ordered = sorted(entries, key=lambda entry: entry.name)
         except OSError as exc:
-            if relative == Path():
+            if top:
                 raise
             unreadable.append((relative, exc.strerror or str(exc)))
             return
@@ -57,7 +58,7 @@ def discover(content_dir: Path) -> Found:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name.startswith("."):
                     skipped.append(path)
-                elif not (relative == Path() and entry.name in THEME_FOLDERS):
+                elif not (top and entry.name in THEME_FOLDERS):
                     walk(Path(entry.path), path)
             elif entry.is_dir():
                 skipped.append(path)  # a link to a folder could loop back on the archive
