@@ -1,5 +1,7 @@
 """A large first build parses on every core, with exactly the sequential result and problems."""
 
+import os
+import time
 from pathlib import Path
 
 from chronique import load
@@ -27,3 +29,22 @@ def test_known_articles_are_not_parsed_again(tmp_path: Path, monkeypatch) -> Non
     (tmp_path / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\nTexte.\n")
     monkeypatch.undo()
     assert load_archive(tmp_path, first.parsed).articles[0].day.day == 2
+
+
+def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path: Path, monkeypatch) -> None:
+    """Like git's index: same modification time and size, same bytes; unless the file was read
+    right after it was written, when a second change could keep both."""
+    old, fresh = tmp_path / "old.md", tmp_path / "fresh.md"
+    old.write_text("---\ntitle: Ancien\ndate: 2024-01-01\n---\nTexte.\n")
+    fresh.write_text("---\ntitle: Nouveau\ndate: 2024-01-02\n---\nTexte.\n")
+    os.utime(old, (time.time() - 60, time.time() - 60))
+    first = load_archive(tmp_path)
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or original(path))
+    again = load_archive(tmp_path, first.parsed, seen=first.seen)
+    assert again.articles == first.articles and read == ["fresh.md"]
+    read.clear()
+    os.utime(old, (time.time() - 30, time.time() - 30))  # touched: its bytes may differ
+    assert load_archive(tmp_path, again.parsed, seen=again.seen).articles == first.articles
+    assert sorted(read) == ["fresh.md", "old.md"]

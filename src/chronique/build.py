@@ -14,6 +14,7 @@ from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import Loaded, load_archive
 from .model import Article, Problem
+from .pause import gc_paused
 from .plan import Page, merge_outputs, plan_site
 from .render import collect_static, render_site, theme_for
 from .write import Manifest, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
@@ -59,6 +60,7 @@ class BuildFailed(Exception):
         self.problems = tuple(problems)
 
 
+@gc_paused
 def build_site(
     request: BuildRequest, progress: Progress = lambda pages: pages, memory: BuildMemory | None = None
 ) -> BuildReport:
@@ -70,10 +72,10 @@ def build_site(
     if memory is None or request.clean:
         memory = BuildMemory()
     if memory.language != config.language:
-        memory.parsed, memory.language = {}, config.language
+        memory.parsed, memory.seen, memory.language = {}, {}, config.language
         if not request.clean:
-            memory.parsed = read_parsed(request.cache, config.language)
-    loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language))
+            memory.parsed, memory.seen = read_parsed(request.cache, config.language)
+    loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language, memory.seen))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory))
@@ -87,8 +89,8 @@ def build_site(
     written = clock.lap(
         "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest)
     )
-    write_parsed(request.cache, config.language, loaded.parsed, memory.parsed)
-    memory.parsed = dict(loaded.parsed)
+    write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen)
+    memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
     return BuildReport(
         articles=len(archive.articles),
         pages=len(files) + len(unchanged),

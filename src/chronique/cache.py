@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import SiteConfig
-from .load import ParseKey
+from .load import Loaded, ParseKey, Seen
 from .model import RELATED_COMPONENTS, Archive, Article, RelatedLink
 from .write import replace_file
 
@@ -57,35 +57,45 @@ def _folder(cache_dir: Path, language: str) -> Path:
     return cache_dir / "parsed" / f"{code_version()[:16]}-{language}"
 
 
-def read_parsed(cache_dir: Path, language: str) -> dict[ParseKey, Article]:
-    """The parse results this code version left for a site in `language`; empty when there are none
-    or they are damaged."""
+def read_parsed(cache_dir: Path, language: str) -> tuple[dict[ParseKey, Article], dict[str, Seen]]:
+    """The parse results this code version left for a site in `language`, and what it saw of each
+    file; empty when there are none or they are damaged."""
     parsed: dict[ParseKey, Article] = {}
     folder = _folder(cache_dir, language)
     if not folder.is_dir():
-        return parsed
+        return parsed, {}
     for bucket in sorted(folder.glob("*.pickle")):
         try:
             with bucket.open("rb") as stream:
                 parsed.update(pickle.load(stream))
         except Exception:  # a cache is only ever a shortcut: a damaged bucket is simply re-parsed
             continue
-    return parsed
+    try:
+        seen = {path: Seen(*stat) for path, stat in pickle.loads((folder / _SEEN).read_bytes()).items()}
+    except Exception:  # missing or damaged: every file is read again
+        seen = {}
+    return parsed, seen
 
 
-def write_parsed(cache_dir: Path, language: str, parsed: Parsed, previous: Parsed) -> None:
-    """Store `parsed`, rewriting only the buckets whose contents differ from `previous`."""
+# What a build saw of each file, beside the buckets (whose names end in .pickle).
+_SEEN = "seen"
+
+
+def write_parsed(cache_dir: Path, language: str, loaded: Loaded, previous: Parsed, seen: Mapping[str, Seen]) -> None:
+    """Store what `loaded` parsed and saw, rewriting only what differs from `previous` and `seen`."""
     folder = _folder(cache_dir, language)
     if not folder.is_dir():
         _start_afresh(cache_dir, folder)
-        previous = {}
-    new, old = _buckets(parsed), _buckets(previous)
+        previous, seen = {}, {}
+    new, old = _buckets(loaded.parsed), _buckets(previous)
     for name in sorted(new.keys() | old.keys()):
         path = folder / f"{name}.pickle"
         if name not in new:
             path.unlink(missing_ok=True)
         elif new[name].keys() != old.get(name, {}).keys() or not path.exists():
             _dump(path, new[name])
+    if loaded.seen != seen or not (folder / _SEEN).exists():
+        _dump(folder / _SEEN, {path: tuple(stat) for path, stat in loaded.seen.items()})
 
 
 def _start_afresh(cache_dir: Path, folder: Path) -> None:
@@ -105,6 +115,7 @@ class BuildMemory:
     """What one process keeps between its builds (the preview server's), instead of re-reading it."""
 
     parsed: dict[ParseKey, Article] = field(default_factory=dict)
+    seen: dict[str, Seen] = field(default_factory=dict)
     language: str = ""
     """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None

@@ -136,7 +136,8 @@ def run_related(options: argparse.Namespace) -> int:
     request = BuildRequest(content=options.content, config=options.config)
     try:
         config = request.site_config()
-        loaded = load_archive(request.content, read_parsed(request.cache, config.language), config.language)
+        parsed, seen = read_parsed(request.cache, config.language)
+        loaded = load_archive(request.content, parsed, config.language, seen)
         archive = enrich(publishable(loaded), config)
     except InputError as error:
         return _fail(str(error.problem))

@@ -6,8 +6,6 @@ the order in which files were read changes nothing in the result.
 
 from __future__ import annotations
 
-import functools
-import gc
 import multiprocessing
 import threading
 from collections import Counter
@@ -21,6 +19,7 @@ from scipy import sparse
 
 from ..config import SiteConfig
 from ..model import Analysis, Archive, Article
+from ..pause import gc_paused
 from .analysis import analyse, term_matrix
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
@@ -33,28 +32,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _gc_paused(function: Callable[P, R]) -> Callable[P, R]:
-    """Run `function` with the cyclic garbage collector paused.
-
-    Enrich allocates millions of small objects (tokens, counters, links) and creates no reference
-    cycles; with the collector on, each burst of allocations makes it rescan every live object of the
-    archive, which took a quarter of the related-articles time on 10,000 articles.
-    """
-
-    @functools.wraps(function)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
-
-@_gc_paused
+@gc_paused
 def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = TUNING) -> Archive:
     """Final tags, related articles and teaser links for a whole archive; articles newest first.
 

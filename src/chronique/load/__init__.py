@@ -12,11 +12,13 @@ import multiprocessing
 import os
 import re
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from ..model import Article, InputError, Problem
 from .body import clean_source, summarise
@@ -27,7 +29,7 @@ from .html import read_html
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
-__all__ = ["Loaded", "ParseKey", "load_archive", "read_article"]
+__all__ = ["Loaded", "ParseKey", "Seen", "load_archive", "read_article"]
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
 _JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
@@ -48,6 +50,9 @@ class Loaded:
     """Files ignored on purpose (hidden, backups, other extensions), relative to the content folder."""
     parsed: Mapping[ParseKey, Article] = field(default_factory=dict)
     """Every article read, by path and content hash: what the next build may reuse."""
+    seen: Mapping[str, Seen] = field(default_factory=dict, compare=False)
+    """Each article file's stat and digest, by path: what the next build may trust without reading
+    (bookkeeping, not part of what was loaded: it holds the times files were read)."""
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -137,25 +142,63 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     ]
 
 
-def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = None, language: str = "fr") -> Loaded:
+class Seen(NamedTuple):
+    """A file as a build last read it: its stat, and the digest of the bytes it then held."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+    read_ns: int
+    """When it was read (time.time_ns)."""
+
+
+# A file modified less than this before it was read may be modified again within the same
+# modification time (coarse clocks, some file systems): its stat is not trusted, it is read again.
+RACY_NS = 2_000_000_000
+
+
+def load_archive(
+    content_dir: Path,
+    known: Mapping[ParseKey, Article] | None = None,
+    language: str = "fr",
+    seen: Mapping[str, Seen] | None = None,
+) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
     Each article comes with its `Analysis`, its stems read as its own language, else `language`.
     Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`, read with the
     same `language`) are not parsed again; a large number of new files is parsed on every core.
+    A file whose modification time and size are those `seen` (the previous build's `Loaded.seen`)
+    recorded is not even read, as git trusts its index, unless it was read right after a change.
     """
-    known = known or {}
+    known, seen = known or {}, seen or {}
     found = discover(content_dir)
     outcomes: dict[Path, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
+    now_seen: dict[str, Seen] = {}
     misses: list[tuple[Path, ParseKey, bytes]] = []
     for relative in found.articles:
+        posix = relative.as_posix()
+        path = content_dir / relative
         try:
-            data = (content_dir / relative).read_bytes()
+            status = path.stat()
+            before = seen.get(posix)
+            if (
+                before is not None
+                and (before.mtime_ns, before.size) == (status.st_mtime_ns, status.st_size)
+                and before.read_ns - before.mtime_ns > RACY_NS
+                and (posix, before.digest) in known
+            ):
+                now_seen[posix] = before
+                outcomes[relative] = parsed[posix, before.digest] = known[posix, before.digest]
+                continue
+            read_ns = time.time_ns()
+            data = path.read_bytes()
         except OSError as exc:
             outcomes[relative] = Problem(relative, 1, f"cannot read file: {exc.strerror or exc}")
             continue
-        key = (relative.as_posix(), hashlib.sha256(data).hexdigest())
+        key = (posix, hashlib.sha256(data).hexdigest())
+        now_seen[posix] = Seen(status.st_mtime_ns, status.st_size, key[1], read_ns)
         if key in known:
             outcomes[relative] = parsed[key] = known[key]
         else:
@@ -175,7 +218,7 @@ def load_archive(content_dir: Path, known: Mapping[ParseKey, Article] | None = N
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
     problems.sort(key=lambda problem: problem.path)
-    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed)
+    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen)
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.
