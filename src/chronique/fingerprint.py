@@ -86,8 +86,11 @@ def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes]
         update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, tuple | list):
         update(b"(%d" % len(value))
-        for item in value:
-            _feed(update, item, article_digest)
+        if article_digest is not None and all(type(item) is Article for item in value):
+            update(b"".join(b"A" + article_digest(item) for item in value))  # a listing: one update
+        else:
+            for item in value:
+                _feed(update, item, article_digest)
         update(b")")
     elif isinstance(value, Mapping):
         update(b"{%d" % len(value))

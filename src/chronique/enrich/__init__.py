@@ -56,6 +56,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     with ThreadPoolExecutor(1) as beside:
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
         sample = [fields[number][1] for number in lower_case_sample(fields)]
+        # Started first: `beside` has no thread yet, so this process may still fork.
         entities = _elsewhere(len(ordered), beside, entities_of, runs, sample)
         shown = [(article.slug, article.teasers) for article in ordered]
         teasers = beside.submit(teaser_links, titles, shown).result
