@@ -313,14 +313,15 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
 
 
 def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Large archives extract entities in a forked child (enrich._elsewhere): same result, errors raised."""
+    """Large archives extract entities in a forked child (parallel.in_child): same result, errors raised."""
     import chronique.enrich as enrich_module
+    from chronique import parallel
 
     texts = "M. Hassad à Rabat. Mohamed Hassad au Maroc."
     articles = [dataclasses.replace(a, text=f"{a.text} {texts}") for a in archive_of(5)]
     in_thread = enrich(articles, SiteConfig())
-    monkeypatch.setattr(enrich_module, "PROCESS_FROM", 0)
-    monkeypatch.setattr(enrich_module.threading, "active_count", lambda: 1)  # other tests may leave threads
+    monkeypatch.setattr(enrich_module, "FORK_FROM", 0)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests may leave threads
     assert enrich(articles, SiteConfig()) == in_thread
     assert "Mohamed Hassad" in {tag for article in in_thread.articles for tag in article.tags}
 

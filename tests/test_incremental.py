@@ -97,9 +97,15 @@ def test_a_file_edited_by_hand_in_the_output_is_rendered_again(root: Path) -> No
     assert page.read_bytes() == original
 
 
-def test_clean_ignores_the_cache(root: Path) -> None:
+def test_clean_ignores_the_cache(root: Path, monkeypatch) -> None:
+    import chronique.enrich
+
+    enriched = []
+    original_enrich = chronique.enrich.enrich
+    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: enriched.append(1) or original_enrich(*args))
     report = build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
     assert report.rendered == report.pages - 2 and report.files.written == 0
+    assert enriched == [1]  # not the stored result, though its inputs are the same
 
 
 def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path, monkeypatch) -> None:

@@ -7,8 +7,10 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from chronique.model import InputError
 from conftest import SEEDS, build, write_article
 from sitecheck import broken_links, internal_links
 
@@ -95,6 +97,25 @@ def test_same_input_gives_byte_identical_output(seed_site: Path, tmp_path: Path)
     second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
+
+
+def test_pages_rendered_half_in_a_forked_process_are_the_same(seed_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """Large sites render half their pages in a child process (render.render_site): same bytes,
+    and a template error there is raised here, naming the template."""
+    from chronique import parallel, render
+
+    monkeypatch.setattr(render, "FORK_FROM", 2)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests may leave threads
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    build(tmp_path / "seeds", tmp_path / "forked")
+    forked = tmp_path / "forked"
+    first = {p.relative_to(seed_site): p.read_bytes() for p in seed_site.rglob("*") if p.is_file()}
+    assert first == {p.relative_to(forked): p.read_bytes() for p in forked.rglob("*") if p.is_file()}
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "source.html").write_text("{{ no_such_variable }}\n", "utf-8")  # in the second half
+    with pytest.raises(InputError, match=r"source\.html:1: while rendering sources/"):
+        build(tmp_path / "seeds", tmp_path / "broken")
 
 
 def test_english_site(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -14,13 +14,12 @@ from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import Loaded, load_archive
 from .model import Article, Problem
-from .pause import gc_paused
+from .parallel import gc_paused
 from .plan import Page, merge_outputs, plan_site
-from .render import collect_static, render_site, theme_for
+from .render import Progress, collect_static, render_site, theme_for
 from .write import Manifest, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
 
 T = TypeVar("T")
-Progress = Callable[[Sequence[Page]], Iterable[Page]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +77,14 @@ def build_site(
     loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language, memory.seen))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory))
+    archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory, not request.clean))
     pages = clock.lap("plan", plan_site(archive, config))
     theme = theme_for(request.content)
     fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
     manifest = read_manifest(_manifest_path(request))
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
-    files = clock.lap("render", merge_outputs(collect_static(theme), render_site(progress(stale), config, theme)))
+    files = clock.lap("render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress)))
     written = clock.lap(
         "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest)
     )

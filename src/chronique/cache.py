@@ -130,14 +130,17 @@ def enrich_inputs(articles: list[Article], config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-def enrich_cached(articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory) -> Archive:
-    """`enrich`, or the previous build's result when its inputs are the same.
+def enrich_cached(
+    articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory, stored: bool = True
+) -> Archive:
+    """`enrich`, or the previous build's result when its inputs are the same (from `memory`, else
+    from the cache folder unless `stored` is false: a clean build).
 
     Only what enrich adds (final tags and the two side tables) is stored; the articles come from
     the parse results, so the stored result stays small.
     """
     key = enrich_inputs(articles, config)
-    if memory.enriched is None:
+    if memory.enriched is None and stored:
         memory.enriched = _read_enriched(cache_dir, key, articles)
     if memory.enriched is not None and memory.enriched[0] == key:
         return memory.enriched[1]

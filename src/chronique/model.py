@@ -134,6 +134,10 @@ class InputError(Exception):
         super().__init__(f"{path}:{line}: {message}")
         self.problem = Problem(path, line, message)
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Path, int, str]]:
+        # Raised in a forked renderer, it comes back pickled.
+        return InputError, (self.problem.path, self.problem.line, self.problem.message)
+
 
 RELATED_COMPONENTS = ("text", "tags", "entities", "date", "neighbours")
 """The parts of a related-article score, in the order `RelatedLink.components` lists them."""

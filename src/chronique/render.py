@@ -11,7 +11,8 @@ from __future__ import annotations
 import posixpath
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +23,12 @@ import jinja2
 from .config import SiteConfig
 from .i18n import Language, language
 from .model import Article, InputError
+from .parallel import in_child
 from .plan import URLS, Page
 from .text import folded_words
+
+Progress = Callable[[Sequence[Page]], Iterable[Page]]
+"""Wraps the pages a process renders, to show progress (the CLI's bar)."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -56,8 +61,25 @@ def theme_for(content_dir: Path) -> Theme:
     )
 
 
-def render_site(pages: Iterable[Page], config: SiteConfig, theme: Theme) -> dict[str, bytes]:
-    """Render every page; a template error raises InputError naming the template and line."""
+# From this many pages, half are rendered in a forked process (see `parallel.in_child`).
+FORK_FROM = 1000
+
+
+def render_site(
+    pages: Sequence[Page], config: SiteConfig, theme: Theme, progress: Progress = lambda pages: pages
+) -> dict[str, bytes]:
+    """Render every page (`progress` wraps the pages this process renders itself); a template error
+    raises InputError naming the template and line, the first in page order."""
+    if len(pages) < FORK_FROM:
+        return _render_pages(progress(pages), config, theme)
+    half = len(pages) // 2
+    with ThreadPoolExecutor(1) as beside:
+        second = in_child(beside, _render_pages, pages[half:], config, theme)
+        first = _render_pages(progress(pages[:half]), config, theme)
+        return {**first, **second()}
+
+
+def _render_pages(pages: Iterable[Page], config: SiteConfig, theme: Theme) -> dict[str, bytes]:
     env = make_environment(config, theme)
     rendered: dict[str, bytes] = {}
     for page in pages:

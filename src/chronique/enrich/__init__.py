@@ -6,20 +6,15 @@ the order in which files were read changes nothing in the result.
 
 from __future__ import annotations
 
-import multiprocessing
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import ParamSpec, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from scipy import sparse
 
 from ..config import SiteConfig
 from ..model import Analysis, Archive, Article
-from ..pause import gc_paused
+from ..parallel import gc_paused, in_child
 from .analysis import analyse, term_matrix
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
@@ -28,8 +23,9 @@ from .teasers import teaser_links
 
 __all__ = ["enrich"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
+# From this many articles, entity extraction is worth a process of its own (forking it and sending
+# its result back cost a few hundredths of a second).
+FORK_FROM = 2000
 
 
 @gc_paused
@@ -57,7 +53,11 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
         sample = [fields[number][1] for number in lower_case_sample(fields)]
         # Started first: `beside` has no thread yet, so this process may still fork.
-        entities = _elsewhere(len(ordered), beside, entities_of, runs, sample)
+        entities = (
+            in_child(beside, entities_of, runs, sample)
+            if len(ordered) >= FORK_FROM
+            else beside.submit(entities_of, runs, sample).result
+        )
         shown = [(article.slug, article.teasers) for article in ordered]
         teasers = beside.submit(teaser_links, titles, shown).result
         text_counts, vocabulary = term_matrix(analyses)
@@ -78,53 +78,6 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         related = search(candidates, ranking, indexes, weights, tuning)
         enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
         return Archive(enriched, related, teasers())
-
-
-# From this many articles, entity extraction is worth a process of its own (forking it and sending
-# its result back cost a few hundredths of a second).
-PROCESS_FROM = 2000
-
-
-def _elsewhere(count: int, threads: Executor, function: Callable[P, R], *args: P.args) -> Callable[[], R]:
-    """Start `function(*args)` beside the main thread; returns what waits for its result.
-
-    In a forked process when the archive is large and this process may fork (it runs no other
-    thread; the preview server's builds do): Python-heavy work then has a core of its own, and the
-    child reads the arguments from the memory it shares with its parent, so they are never copied.
-    Else in `threads`, where it still overlaps with the GIL-free parts of the main thread.
-    """
-    if count < PROCESS_FROM or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return threads.submit(function, *args).result
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(target=_send, args=(sender, function, *args), daemon=True)
-    child.start()
-    sender.close()
-
-    def result() -> R:
-        try:
-            outcome = receiver.recv()
-        finally:
-            child.join()
-            receiver.close()
-        if isinstance(outcome, _Failed):
-            raise outcome.error
-        return outcome
-
-    return result
-
-
-@dataclass(frozen=True)
-class _Failed:
-    error: BaseException
-
-
-def _send(sender: Connection, function: Callable[..., object], *args: object) -> None:
-    try:
-        outcome = function(*args)
-    except BaseException as error:  # the parent raises it
-        outcome = _Failed(error)
-    sender.send(outcome)
-    sender.close()
 
 
 def _analysis(article: Article, site_language: str) -> Analysis:
