@@ -313,7 +313,7 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
 
 
 def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Large archives extract entities in a forked child (parallel.in_child): same result, errors raised."""
+    """Large archives extract entities in a forked child (parallel.forked): same result, errors raised."""
     import chronique.enrich as enrich_module
     from chronique import parallel
 

@@ -8,7 +8,6 @@ import gc
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import ParamSpec, TypeVar
@@ -40,17 +39,19 @@ def gc_paused(function: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
-def in_child(threads: Executor, function: Callable[P, R], *args: P.args) -> Callable[[], R]:
-    """Start `function(*args)` beside the main thread; returns what waits for its result (or raises
-    its exception).
+def can_fork() -> bool:
+    """Whether this process may fork: the system can, and no other thread runs (a thread holding a
+    lock at the fork would leave it held forever in the child)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
-    In a forked process when this process may fork (it runs no other thread: the preview server's
-    builds do): Python-heavy work then has a core of its own, and the child reads the arguments from
-    the memory it shares with its parent, so they are never copied. Else in `threads`, where it still
-    overlaps with whatever the main thread does without the GIL. Only the result is sent back.
+
+def forked(function: Callable[P, R], *args: P.args) -> Callable[[], R]:
+    """Start `function(*args)` in a forked process (only when `can_fork()`); returns what waits for
+    its result, or raises its exception.
+
+    Python-heavy work then has a core of its own, and the child reads the arguments from the memory
+    it shares with its parent, so they are never copied: only the result is sent back.
     """
-    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return threads.submit(function, *args).result
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(target=_send, args=(sender, function, *args), daemon=True)
     child.start()

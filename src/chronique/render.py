@@ -12,7 +12,6 @@ import posixpath
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,7 @@ import jinja2
 from .config import SiteConfig
 from .i18n import Language, language
 from .model import Article, InputError
-from .parallel import in_child
+from .parallel import can_fork, forked
 from .plan import URLS, Page
 from .text import folded_words
 
@@ -61,7 +60,7 @@ def theme_for(content_dir: Path) -> Theme:
     )
 
 
-# From this many pages, half are rendered in a forked process (see `parallel.in_child`).
+# From this many pages, half are rendered in a forked process (see `parallel.forked`).
 FORK_FROM = 1000
 
 
@@ -70,13 +69,12 @@ def render_site(
 ) -> dict[str, bytes]:
     """Render every page (`progress` wraps the pages this process renders itself); a template error
     raises InputError naming the template and line, the first in page order."""
-    if len(pages) < FORK_FROM:
+    if len(pages) < FORK_FROM or not can_fork():  # two threads would only take turns
         return _render_pages(progress(pages), config, theme)
     half = len(pages) // 2
-    with ThreadPoolExecutor(1) as beside:
-        second = in_child(beside, _render_pages, pages[half:], config, theme)
-        first = _render_pages(progress(pages[:half]), config, theme)
-        return {**first, **second()}
+    second = forked(_render_pages, pages[half:], config, theme)
+    first = _render_pages(progress(pages[:half]), config, theme)
+    return {**first, **second()}
 
 
 def _render_pages(pages: Iterable[Page], config: SiteConfig, theme: Theme) -> dict[str, bytes]:

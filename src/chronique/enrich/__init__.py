@@ -14,7 +14,7 @@ from scipy import sparse
 
 from ..config import SiteConfig
 from ..model import Analysis, Archive, Article
-from ..parallel import gc_paused, in_child
+from ..parallel import can_fork, forked, gc_paused
 from .analysis import analyse, term_matrix
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
@@ -53,11 +53,10 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
         sample = [fields[number][1] for number in lower_case_sample(fields)]
         # Started first: `beside` has no thread yet, so this process may still fork.
-        entities = (
-            in_child(beside, entities_of, runs, sample)
-            if len(ordered) >= FORK_FROM
-            else beside.submit(entities_of, runs, sample).result
-        )
+        if len(ordered) >= FORK_FROM and can_fork():  # a core of its own
+            entities = forked(entities_of, runs, sample)
+        else:  # overlapping what the main thread does without the GIL
+            entities = beside.submit(entities_of, runs, sample).result
         shown = [(article.slug, article.teasers) for article in ordered]
         teasers = beside.submit(teaser_links, titles, shown).result
         text_counts, vocabulary = term_matrix(analyses)
