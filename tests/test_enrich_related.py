@@ -312,8 +312,8 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
         assert enrich(shuffled, SiteConfig()) == expected
 
 
-def test_text_indexed_in_a_forked_process_gives_what_a_thread_gives(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Large archives index their text in a forked child (parallel.forked): same result, errors raised."""
+def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Large archives extract entities in a forked child (parallel.forked): same result, errors raised."""
     import chronique.enrich as enrich_module
     from chronique import parallel
 
@@ -328,7 +328,7 @@ def test_text_indexed_in_a_forked_process_gives_what_a_thread_gives(monkeypatch)
     def broken(*_: object) -> None:
         raise ValueError(f"raised in process {os.getpid()}")
 
-    monkeypatch.setattr(enrich_module, "_index_text", broken)
+    monkeypatch.setattr(enrich_module, "entities_of", broken)
     with pytest.raises(ValueError, match="raised in process") as raised:
         enrich(articles, SiteConfig())
     assert str(os.getpid()) not in str(raised.value)

@@ -17,14 +17,14 @@ from ..model import Analysis, Archive, Article
 from ..parallel import can_fork, forked, gc_paused
 from .analysis import analyse, term_matrix
 from .entities import entities_of, lower_case_sample
-from .related import TUNING, Candidate, Index, Ranking, Signal, Tuning, index_signal, rank_candidates, search
+from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
 from .tags import assign_tags, topic_tags
 from .teasers import teaser_links
 
 __all__ = ["enrich"]
 
-# From this many articles, indexing the text is worth a process of its own (forking it and sending
-# the index back cost a few hundredths of a second).
+# From this many articles, entity extraction is worth a process of its own (forking it and sending
+# its result back cost a few hundredths of a second).
 FORK_FROM = 2000
 
 
@@ -46,45 +46,37 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
 
     analyses = [_analysis(article, config.language) for article in ordered]
     fields = [(article.title, article.text) for article in ordered]
-    weights = config.related
-    candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
-    ranking = rank_candidates(candidates)
-    text_side = (analyses, config.topic_words(), fields, ranking, weights.text_weight, tuning)
+    titles = [(article.slug, article.title) for article in ordered if not article.draft]
+    # Entities and teasers are Python through and through: they run beside the stem matrix and the
+    # related-article search, which spend their time in NumPy and SciPy.
     with ThreadPoolExecutor(1) as beside:
-        # The text (NumPy and SciPy) is counted and indexed beside the entities (pure Python): in a
-        # forked process on a large archive, so that each has a core; else in a thread, where the
-        # two still overlap while NumPy runs without the GIL. `beside` has no thread yet: may fork.
-        if len(ordered) >= FORK_FROM and can_fork():
-            text_index = forked(_index_text, *text_side)
-        else:
-            text_index = beside.submit(_index_text, *text_side).result
-        titles = [(article.slug, article.title) for article in ordered if not article.draft]
-        teasers = beside.submit(teaser_links, titles, [(article.slug, article.teasers) for article in ordered])
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
-        entities = entities_of(runs, [fields[number][1] for number in lower_case_sample(fields)])
-        text, topic_keys = text_index()
-        tagging = assign_tags([article.tags for article in ordered], topic_keys, entities, config.tags, config.taxonomy)
+        sample = [fields[number][1] for number in lower_case_sample(fields)]
+        # Started first: `beside` has no thread yet, so this process may still fork.
+        if len(ordered) >= FORK_FROM and can_fork():  # a core of its own
+            entities = forked(entities_of, runs, sample)
+        else:  # overlapping what the main thread does without the GIL
+            entities = beside.submit(entities_of, runs, sample).result
+        shown = [(article.slug, article.teasers) for article in ordered]
+        teasers = beside.submit(teaser_links, titles, shown).result
+        text_counts, vocabulary = term_matrix(analyses)
+        # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
+        languages = [analysis.language for analysis in analyses]
+        topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
+        # The text is indexed while the entities are still being found; tags and entities after.
+        weights = config.related
+        candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
+        ranking = rank_candidates(candidates)
+        text = index_signal(Signal("text", text_counts, weights.text_weight), ranking, tuning)
+        tagging = assign_tags(
+            [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy
+        )
         tags = Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight)
         named = Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight)
         indexes = [text, index_signal(tags, ranking, tuning), index_signal(named, ranking, tuning)]
         related = search(candidates, ranking, indexes, weights, tuning)
         enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
-        return Archive(enriched, related, teasers.result())
-
-
-def _index_text(
-    analyses: Sequence[Analysis],
-    topic_words: Mapping[str, Sequence[str]],
-    fields: Sequence[tuple[str, str]],
-    ranking: Ranking,
-    weight: float,
-    tuning: Tuning,
-) -> tuple[Index | None, list[list[str]]]:
-    """The text signal, indexed; and the taxonomy tags of each article, which the same stem counts
-    say (a one-word rule is a column of them)."""
-    counts, vocabulary = term_matrix(analyses)
-    topic_keys = topic_tags(topic_words, counts, vocabulary, fields, [analysis.language for analysis in analyses])
-    return index_signal(Signal("text", counts, weight), ranking, tuning), topic_keys
+        return Archive(enriched, related, teasers())
 
 
 def _analysis(article: Article, site_language: str) -> Analysis:
