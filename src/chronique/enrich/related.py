@@ -65,7 +65,11 @@ class Tuning:
     """Keys held by more than this share of the articles are dropped (once there are `prune_from`)."""
     prune_from: int = 20
     query_terms: int = 50
-    """An article's query: its heaviest keys, at most this many."""
+    """An article's query: its heaviest keys, at most this many (Lucene's "more like this" takes 25).
+
+    50 gave P@5 0.785 on the development corpus, 100 gave 0.790 and 200 0.781: no measurable
+    difference, while the candidate search costs in proportion.
+    """
     champions: int = 20
     """Each key's posting list keeps its heaviest articles, at most this many."""
     shortlist: int = 30
