@@ -11,7 +11,6 @@ import hashlib
 import multiprocessing
 import os
 import re
-import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..model import Article, InputError, Problem
+from ..parallel import can_fork
 from .body import clean_source, summarise
 from .common import Parsed, date_at, make_slug
 from .discover import discover
@@ -203,7 +203,8 @@ def load_archive(
             outcomes[relative] = parsed[key] = known[key]
         else:
             misses.append((relative, key, data))
-    for (relative, key, _), outcome in zip(misses, _parse_all([(r, d) for r, _, d in misses], language), strict=True):
+    files = [(relative, data, key[1]) for relative, key, data in misses]
+    for (relative, key, _), outcome in zip(misses, _parse_all(files, language), strict=True):
         outcomes[relative] = outcome
         if isinstance(outcome, Article):
             parsed[key] = outcome
@@ -225,19 +226,20 @@ def load_archive(
 PARALLEL_FROM = 200
 
 
-def _parse_all(files: list[tuple[Path, bytes]], language: str) -> list[Article | Problem]:
+def _parse_all(files: list[tuple[Path, bytes, str]], language: str) -> list[Article | Problem]:
+    """Parse each (path, bytes, digest of the bytes)."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_parse_one(relative, data, language) for relative, data in files]
+        return [_parse_one(relative, data, digest, language) for relative, data, digest in files]
     # Forking is cheapest, but a process with threads (the preview server) must not fork: the
     # fork server starts workers from a clean process instead.
-    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    context = multiprocessing.get_context("fork" if can_fork() else "forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, len(files) // (workers * 8))
         return list(pool.map(_parse_one, *zip(*files, strict=True), repeat(language), chunksize=chunk))
 
 
-def _parse_one(relative: Path, data: bytes, language: str) -> Article | Problem:
+def _parse_one(relative: Path, data: bytes, digest: str, language: str) -> Article | Problem:
     try:
         article = read_article(relative, data)
     except InputError as exc:
@@ -245,4 +247,4 @@ def _parse_one(relative: Path, data: bytes, language: str) -> Article | Problem:
     from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
 
     analysis = analyse(article.title, article.text, article.language or language)
-    return replace(article, analysis=analysis, digest=hashlib.sha256(data).hexdigest())
+    return replace(article, analysis=analysis, digest=digest)
