@@ -13,11 +13,11 @@ from .cache import BuildMemory, enrich_cached, read_parsed, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import Loaded, load_archive
-from .model import Article, Problem
+from .model import Article, InputError, Problem
 from .parallel import gc_paused
-from .plan import Page, merge_outputs, plan_site
+from .plan import Page, PathCollision, merge_outputs, plan_site
 from .render import Progress, collect_static, render_site, theme_for
-from .write import Manifest, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
+from .write import Manifest, UnsafeOutput, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
 
 T = TypeVar("T")
 
@@ -57,6 +57,19 @@ class BuildFailed(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = tuple(problems)
+
+
+BUILD_ERRORS = (InputError, UnsafeOutput, PathCollision, OSError)
+"""What a build raises, besides `BuildFailed`, for input it cannot use or an output it may not write."""
+
+
+def failure_message(error: Exception) -> str:
+    """The one line that reports one of `BUILD_ERRORS`: `path:line: message` for bad input."""
+    if isinstance(error, InputError):
+        return str(error.problem)
+    if isinstance(error, OSError):
+        return f"chronique: {error.filename or ''}: {error.strerror or error}"
+    return f"chronique: {error}"
 
 
 @gc_paused

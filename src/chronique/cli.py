@@ -17,12 +17,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import __version__
-from .build import BuildFailed, BuildReport, BuildRequest, build_site, publishable
+from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
 from .load import load_archive
 from .model import InputError
 from .new import create_article
-from .plan import Page, PathCollision
+from .plan import Page
 from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -90,12 +90,8 @@ def run_build(options: argparse.Namespace) -> int:
         for problem in failure.problems:
             _err(str(problem))
         return _fail(f"chronique: {len(failure.problems)} bad article(s) with --strict; nothing was written")
-    except InputError as error:
-        return _fail(str(error.problem))
-    except (UnsafeOutput, PathCollision) as error:
-        return _fail(f"chronique: {error}")
-    except OSError as error:
-        return _fail(f"chronique: {error.filename or ''}: {error.strerror or error}")
+    except BUILD_ERRORS as error:
+        return _fail(failure_message(error))
     except KeyboardInterrupt:
         _err("interrupted: files not yet replaced keep their previous version")
         return EXIT_INTERRUPTED

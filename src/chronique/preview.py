@@ -11,13 +11,10 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildRequest, build_site
+from .build import BUILD_ERRORS, BuildRequest, build_site, failure_message
 from .cache import BuildMemory
 from .config import CONFIG_NAME
-from .model import InputError
-from .plan import PathCollision
 from .server import Broadcaster, is_loopback, make_server, url_for
-from .write import UnsafeOutput
 
 DEBOUNCE_SECONDS = 0.2
 # Files editors and tools write beside the real one while saving: never worth a rebuild.
@@ -84,10 +81,8 @@ def rebuild(
     started = time.perf_counter()
     try:
         report = build_site(request, memory=memory)
-    except InputError as error:
-        message = str(error.problem)
-    except (UnsafeOutput, PathCollision, OSError) as error:
-        message = f"chronique: {error}"
+    except BUILD_ERRORS as error:
+        message = failure_message(error)
     else:
         for problem in report.problems:
             say(f"{problem} (skipped)")
