@@ -24,8 +24,9 @@ def fold(text: str) -> str:
     return decomposed if decomposed.isascii() else decomposed.translate(_combining_marks())
 
 
-fold_word = lru_cache(maxsize=1 << 17)(fold)
-"""`fold` for single words: an archive repeats the same words, so each is folded once."""
+fold_word = lru_cache(maxsize=1 << 18)(fold)
+"""`fold` for single words (the search index, the entity scan): an archive repeats the same words,
+so each is folded once."""
 
 
 def folded_words(text: str) -> set[str]:

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ..text import fold_word
 from .names import word_set
-from .words import STOP_WORDS, Token, fold_word, normalise_quotes, words
+from .words import STOP_WORDS, Token, normalise_quotes, words
 
 # Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
 PARTICLES = word_set("de du des d' la l' el al ben bin ibn ould abou abu van von der di da dos del")

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..text import fold_word
 from .capitals import (
     PARTICLES,
     Phrase,
@@ -32,7 +33,6 @@ from .capitals import (
 )
 from .lexicon import Lexicon, build_lexicon, refine
 from .names import FIRST_NAMES, TITLE_WORDS, entity_key
-from .words import fold_word
 
 __all__ = ["Entities", "entity_key", "extract_entities"]
 

@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..text import fold_word
 from .capitals import ARTICLES, PARTICLES, PLACE_WORDS, Phrase
 from .names import COMMON_CAPITALISED, FIRST_NAMES, MONTHS_AND_DAYS, TITLE_WORDS, entity_key
-from .words import STOP_WORDS, fold_word
+from .words import STOP_WORDS
 
 # Only these French ones split "Intérieur du Maroc": Arabic "ben"/"el" bind a name's parts.
 _SPLIT_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "l'"})

@@ -132,7 +132,12 @@ def weigh(counts: sparse.spmatrix, tuning: Tuning = TUNING) -> sparse.csr_matrix
 
 def date_proximity(first: datetime, second: datetime) -> float:
     """1 on the same day, 1/e a year apart: articles of the same weeks tend to follow one story."""
-    return math.exp(-abs(first.timestamp() - second.timestamp()) / 86400.0 / 365.0)
+    return float(_proximity(np.float64(first.timestamp() / 86400.0), np.float64(second.timestamp() / 86400.0)))
+
+
+def _proximity(first_days: np.ndarray, second_days: np.ndarray) -> np.ndarray:
+    """`date_proximity` of dates given in days, element by element."""
+    return np.exp(-np.abs(first_days - second_days) / 365.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +221,7 @@ def search(
         neighbourly = np.zeros(shortlist.shape)
     clock.lap("neighbours")
     others = np.where(valid, shortlist, 0)
-    dated = config.date_weight * np.exp(-np.abs(days[:, None] - days[others]) / 365.0)
+    dated = config.date_weight * _proximity(days[:, None], days[others])
     scores = np.round(base + neighbourly + dated, DIGITS)
     keep = valid & (scores > 0) & (scores >= config.min_score)
     order = _row_order(np.where(keep, scores, -1.0), rank[others])[:, : config.count]

@@ -133,12 +133,6 @@ def stem(folded: str, language: str = "fr") -> str:
 
 
 @lru_cache(maxsize=200_000)
-def fold_word(word: str) -> str:
-    """`fold`, remembered: the entity scan folds every word, and words repeat."""
-    return fold(word)
-
-
-@lru_cache(maxsize=200_000)
 def word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
     """(stem, content word?) for each part of a word, split at hyphens and apostrophes."""
     out = []
