@@ -1,11 +1,13 @@
-"""The build cache: the parse results a rebuild may reuse.
+"""The build cache: what a rebuild may reuse.
 
 It lives in `.chronique-cache/` beside the content folder, never in the output,
 with the manifests of the output folders built from that content (see
 `write`). Parse results are keyed by file path and content hash, and the
-whole cache by the code version (a hash of Chronique's own source), so a
-stale entry can only miss, never be wrong. They are spread over 256 bucket
-files, so that adding one article rewrites one small file, not the cache.
+whole cache by the code version (a hash of Chronique's own source) and the
+site language, so a stale entry can only miss, never be wrong. They are spread
+over 256 bucket files, so that adding one article rewrites one small file, not
+the cache. Beside them: what each file looked like when it was read (`Seen`),
+and the last enrich result with the digest of its inputs.
 """
 
 from __future__ import annotations
