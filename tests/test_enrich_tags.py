@@ -12,7 +12,7 @@ import pytest
 
 from chronique.config import SiteConfig, TagsConfig, TaxonomyRule, load_config
 from chronique.enrich import enrich
-from chronique.enrich.analysis import analyse, term_matrix
+from chronique.enrich.analysis import analyse, stack_terms, term_matrix
 from chronique.enrich.entities import extract_entities
 from chronique.enrich.tags import (
     assign_tags,
@@ -42,7 +42,7 @@ def topics(taxonomy: dict[str, list[str]], text: str, title: str = "") -> list[s
 def fast_topics(taxonomy: dict[str, list[str]], fields: list[tuple[str, str]]) -> list[list[str]]:
     """`topic_tags` as `enrich` calls it, on the counts of the per-article analyses."""
     languages = ["fr"] * len(fields)
-    counts, vocabulary = term_matrix([analyse(title, text, "fr") for title, text in fields])
+    counts, vocabulary = term_matrix(stack_terms([analyse(title, text, "fr") for title, text in fields]))
     return topic_tags(taxonomy, counts, vocabulary, fields, languages)
 
 
@@ -99,7 +99,8 @@ def test_a_rule_of_function_words_still_matches_word_for_word() -> None:
 def test_each_article_is_matched_with_the_stems_of_its_language() -> None:
     fields = [("", "La sécurité des ports."), ("", "Port security matters."), ("", "Securities fell.")]
     languages = ["fr", "en", "en"]
-    counts, vocabulary = term_matrix([analyse(t, x, lang) for (t, x), lang in zip(fields, languages, strict=True)])
+    analyses = [analyse(title, text, language) for (title, text), language in zip(fields, languages, strict=True)]
+    counts, vocabulary = term_matrix(stack_terms(analyses))
     taxonomy = {"sécurité": ["sécurité", "security"], "port": ["port"]}
     assert topic_tags(taxonomy, counts, vocabulary, fields, languages) == [
         ["securite", "port"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 Published = date | datetime
 """A plain date, or a date-time (naive or with an offset) when the source gives one."""
@@ -143,9 +143,12 @@ RELATED_COMPONENTS = ("text", "tags", "entities", "date", "neighbours")
 """The parts of a related-article score, in the order `RelatedLink.components` lists them."""
 
 
-@dataclass(frozen=True)
-class RelatedLink:
-    """One entry of an article's related list, with the parts of its score."""
+class RelatedLink(NamedTuple):
+    """One entry of an article's related list, with the parts of its score.
+
+    A named tuple rather than a dataclass: a build makes five per article, and a tuple is made
+    (and unpickled from the cache) in a fraction of the time.
+    """
 
     slug: str
     score: float

@@ -15,7 +15,7 @@ from scipy import sparse
 from ..config import SiteConfig
 from ..model import Analysis, Archive, Article
 from ..parallel import can_fork, forked, gc_paused
-from .analysis import analyse, term_matrix
+from .analysis import analyse, stack_terms, term_matrix
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
 from .tags import assign_tags, topic_tags
@@ -47,6 +47,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     analyses = [_analysis(article, config.language) for article in ordered]
     fields = [(article.title, article.text) for article in ordered]
     titles = [(article.slug, article.title) for article in ordered if not article.draft]
+    stacked = stack_terms(analyses)
     # Entities and teasers are Python through and through: they run beside the stem matrix and the
     # related-article search, which spend their time in NumPy and SciPy.
     with ThreadPoolExecutor(1) as beside:
@@ -59,7 +60,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
             entities = beside.submit(entities_of, runs, sample).result
         shown = [(article.slug, article.teasers) for article in ordered]
         teasers = beside.submit(teaser_links, titles, shown).result
-        text_counts, vocabulary = term_matrix(analyses)
+        text_counts, vocabulary = term_matrix(stacked)
         # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
         languages = [analysis.language for analysis in analyses]
         topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # Scores are rounded before ranking, so that float noise never decides a tie.
 DIGITS = 9
 # Rows of the query matrix handled at once: bounds the memory of one sparse product.
-CHUNK = 1024
+CHUNK = 256
 # Entries of one padded block in `_heaviest`: bounds its memory (32 MiB).
 PADDED = 1 << 22
 # Threads that handle chunks at once.
@@ -338,7 +338,13 @@ def _heaviest(indptr: np.ndarray, values: np.ndarray, limit: int) -> np.ndarray:
 
 def _queries(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
     """Each row cut to its heaviest entries: those at least as heavy as its `limit`-th heaviest."""
-    keep = _heaviest(matrix.indptr, matrix.data, limit)
+    indptr, keep = matrix.indptr, np.empty(matrix.nnz, dtype=bool)
+
+    def rows(start: int, stop: int) -> None:
+        first, last = indptr[start], indptr[stop]
+        keep[first:last] = _heaviest(indptr[start : stop + 1] - first, matrix.data[first:last], limit)
+
+    _in_chunks(matrix.shape[0], rows)
     return _kept(matrix, keep, np.arange(matrix.shape[1]), matrix.shape)
 
 
