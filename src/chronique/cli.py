@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import __version__
 from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
@@ -166,8 +164,11 @@ def run_related(options: argparse.Namespace) -> int:
 
 def _progress_bar(quiet: bool):
     def progress(pages: Sequence[Page]):
-        show = not quiet and sys.stderr.isatty()
-        return tqdm(pages, desc="rendering", unit="page", disable=not show, leave=False)
+        if quiet or not sys.stderr.isatty():
+            return pages
+        from tqdm import tqdm  # here: only a terminal shows a bar
+
+        return tqdm(pages, desc="rendering", unit="page", leave=False)
 
     return progress
 

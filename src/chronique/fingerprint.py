@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import PurePath
@@ -40,32 +40,46 @@ def environment_digest(config: SiteConfig, theme: Theme) -> str:
 
 
 def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]:
-    """Output path -> fingerprint; articles shared by many pages are digested once.
+    """Output path -> fingerprint; articles shared by many pages are digested once."""
+    articles = _ArticleDigests()
+    fingerprints = {}
+    for page in pages:
+        digest = hashlib.sha256(environment.encode())
+        digest.update(f"\0{page.path}\0{page.template}\0".encode())
+        _feed(digest.update, page.context, articles)
+        fingerprints[page.path] = digest.hexdigest()
+    return fingerprints
+
+
+class _ArticleDigests:
+    """Each article's digest, worked out once however many pages list it (by identity: the pages
+    of one build share their records).
 
     An article read from a file is a pure function of the file's bytes (`Article.digest`) and the
-    code (in `environment`), but for the slug and tags given it later: those stand for it, and
-    its body is not read again.
+    code (in the environment digest), but for the slug and tags given it later: those stand for
+    it, and its body is not read again.
     """
-    article_digests: dict[int, bytes] = {}
 
-    def article_digest(article: Article) -> bytes:
-        known = article_digests.get(id(article))
+    def __init__(self) -> None:
+        self._known: dict[int, bytes] = {}
+
+    def one(self, article: Article) -> bytes:
+        known = self._known.get(id(article))
         if known is None:
             digest = hashlib.sha256()
             if article.digest:
                 _feed(digest.update, (str(article.origin), article.digest, article.slug, article.tags), None)
             else:
                 _feed(digest.update, article, None)
-            known = article_digests[id(article)] = digest.digest()
+            known = self._known[id(article)] = b"A" + digest.digest()
         return known
 
-    fingerprints = {}
-    for page in pages:
-        digest = hashlib.sha256(environment.encode())
-        digest.update(f"\0{page.path}\0{page.template}\0".encode())
-        _feed(digest.update, page.context, article_digest)
-        fingerprints[page.path] = digest.hexdigest()
-    return fingerprints
+    def many(self, articles: Sequence[Article]) -> bytes:
+        """The digests of a listing, end to end: looked up in C once every article has been seen."""
+        found = list(map(self._known.get, map(id, articles)))
+        if None in found:  # some seen for the first time
+            return b"".join(map(self.one, articles))
+        return b"".join(found)
 
 
 @cache
@@ -75,10 +89,10 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(kind) if field.compare)
 
 
-def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes] | None) -> None:
+def _feed(update: Update, value: Any, articles: _ArticleDigests | None) -> None:
     """Feed a canonical byte form of `value` to `update`; type tags keep "1" and 1 apart."""
-    if type(value) is Article and article_digest is not None:  # the hot path: pages refer to many articles
-        update(b"A" + article_digest(value))
+    if type(value) is Article and articles is not None:  # the hot path: pages refer to many articles
+        update(articles.one(value))
     elif isinstance(value, str):
         encoded = value.encode("utf-8", "surrogatepass")
         update(b"s%d:" % len(encoded) + encoded)
@@ -86,22 +100,22 @@ def _feed(update: Update, value: Any, article_digest: Callable[[Article], bytes]
         update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, tuple | list):
         update(b"(%d" % len(value))
-        if article_digest is not None and all(type(item) is Article for item in value):
-            update(b"".join(b"A" + article_digest(item) for item in value))  # a listing: one update
+        if articles is not None and value and set(map(type, value)) == {Article}:
+            update(articles.many(value))  # a listing: one update
         else:
             for item in value:
-                _feed(update, item, article_digest)
+                _feed(update, item, articles)
         update(b")")
     elif isinstance(value, Mapping):
         update(b"{%d" % len(value))
         for key, item in value.items():
-            _feed(update, key, article_digest)
-            _feed(update, item, article_digest)
+            _feed(update, key, articles)
+            _feed(update, item, articles)
         update(b"}")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         update(type(value).__name__.encode() + b"<")
         for name in _field_names(type(value)):
-            _feed(update, getattr(value, name), article_digest)
+            _feed(update, getattr(value, name), articles)
         update(b">")
     else:
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context")

@@ -25,7 +25,6 @@ from .body import clean_source, summarise
 from .common import Parsed, date_at, make_slug
 from .discover import discover
 from .fields import has_front_matter, read_front_matter
-from .html import read_html
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
@@ -78,6 +77,8 @@ def _parse(path: Path, text: str) -> Parsed:
     if has_front_matter(lines):
         return read_front_matter(path, lines)
     if _HTML_START.match(text.lstrip()):
+        from .html import read_html  # here: BeautifulSoup takes a fifth of a second to import
+
         return read_html(path, text)
     if text.lstrip().startswith("# "):
         return read_web_markdown(path, lines)
@@ -128,7 +129,7 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     taken = {article.slug for article in articles} | RESERVED_SLUGS
     owners: set[str] = set(RESERVED_SLUGS)
     renamed: dict[Path, str] = {}
-    for article in sorted(articles, key=lambda item: (item.published, item.origin)):
+    for article in sorted(articles, key=lambda item: (item.published, item.origin.parts)):
         if article.slug not in owners:
             owners.add(article.slug)
             continue
@@ -209,7 +210,8 @@ def load_archive(
         if isinstance(outcome, Article):
             parsed[key] = outcome
 
-    articles = sorted((item for item in outcomes.values() if isinstance(item, Article)), key=lambda a: a.origin)
+    # By path, as PurePath orders them: part by part (parts compare in C, paths in Python).
+    articles = sorted((item for item in outcomes.values() if isinstance(item, Article)), key=lambda a: a.origin.parts)
     problems = [
         Problem(content_dir / item.path, item.line, item.message)
         for item in outcomes.values()
