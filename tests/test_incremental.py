@@ -88,6 +88,16 @@ def test_template_and_config_edits_rerender_everything_that_depends_on_them(root
     assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
 
 
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(root: Path) -> None:
+    assert list((root / ".chronique-cache" / "templates").rglob("*.cache"))  # kept by the first build
+    base = (Path(__file__).parents[1] / "templates" / "base.html").read_text()
+    (root / "templates").mkdir()
+    for version in ("v2", "v3"):  # the same size: only the bytes tell the two apart
+        (root / "templates" / "base.html").write_text(base.replace("<body>", f"<body class={version}>"))
+        incremental(root)
+        assert f"<body class={version}>" in (root / "site" / "index.html").read_text()
+
+
 def test_a_file_edited_by_hand_in_the_output_is_rendered_again(root: Path) -> None:
     page = root / "site" / "index.html"
     original = page.read_bytes()

@@ -100,13 +100,23 @@ def write_parsed(cache_dir: Path, language: str, loaded: Loaded, previous: Parse
         _dump(folder / _SEEN, {path: tuple(stat) for path, stat in loaded.seen.items()})
 
 
+def compiled_templates(cache_dir: Path) -> Path:
+    """The folder where Jinja keeps the templates it has compiled (its bytecode cache), made if
+    missing. One per code version: Jinja checks a template's source, not the options it was
+    compiled with, and those are Chronique's code."""
+    folder = cache_dir / "templates" / code_version()[:16]
+    if not folder.is_dir():
+        _start_afresh(cache_dir, folder)
+    return folder
+
+
 def _start_afresh(cache_dir: Path, folder: Path) -> None:
-    """A new code version: drop other versions' parse results and make the folder git ignores."""
+    """A new code version: drop what other versions left beside `folder` and make the folder git ignores."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n", encoding="utf-8")
-    versions = cache_dir / "parsed"
+    versions = folder.parent
     for other in versions.iterdir() if versions.is_dir() else ():
         shutil.rmtree(other, ignore_errors=True)  # only ever our own folder of an older code version
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BUILD_ERRORS, BuildRequest, build_site, failure_message
+from .build import BUILD_ERRORS, BuildRequest, build_site, failure_message, warm_up
 from .cache import BuildMemory
 from .config import CONFIG_NAME
 from .server import Broadcaster, is_loopback, make_server, url_for
@@ -99,6 +99,7 @@ def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | N
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     broadcaster, memory = Broadcaster(), BuildMemory()
     rebuild(request, broadcaster, say, memory)
+    warm_up()
     server = make_server(request.output.resolve(), host, port, broadcaster)
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
     if not is_loopback(host):
