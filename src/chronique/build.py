@@ -120,7 +120,7 @@ def warm_up() -> None:
     """Import what a rebuild after an edit needs and a build with nothing new never imports (the
     analysis and enrich modules: NumPy, SciPy, the stemmers). A long-lived process calls it after
     its first build, so that its first rebuild does not spend half a second importing."""
-    import chronique.enrich.analysis  # noqa: F401
+    from .enrich import analysis  # noqa: F401
 
 
 def _unchanged_outputs(
