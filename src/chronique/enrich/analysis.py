@@ -21,7 +21,7 @@ from scipy import sparse
 
 from ..model import Analysis
 from .capitals import find_runs, title_runs
-from .words import WORD_RE, normalise_quotes, word_stems
+from .words import terms
 
 # The title says what an article is about more densely than its body: its words count this many times.
 TITLE_WEIGHT = 2
@@ -120,12 +120,7 @@ class _TokenTerms(dict[bytes, tuple[int, ...]]):
     def __missing__(self, token: bytes) -> tuple[int, ...]:
         if len(self) >= self.LIMIT:
             self.clear()
-        found = self[token] = tuple(
-            term_id(term)
-            for word in WORD_RE.findall(normalise_quotes(token.decode("utf-8", "surrogatepass")))
-            for term, content in word_stems(word, self.language)
-            if content
-        )
+        found = self[token] = tuple(map(term_id, terms(token.decode("utf-8", "surrogatepass"), self.language)))
         return found
 
 

@@ -133,7 +133,7 @@ def stem(folded: str, language: str = "fr") -> str:
 
 
 @lru_cache(maxsize=200_000)
-def word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
+def _word_stems(word: str, language: str) -> tuple[tuple[str, bool], ...]:
     """(stem, content word?) for each part of a word, split at hyphens and apostrophes."""
     out = []
     for part in _PARTS.split(fold(word)):
@@ -155,7 +155,7 @@ def stems(text: str, language: str = "fr") -> list[tuple[str, bool]]:
     """
     out: list[tuple[str, bool]] = []
     for word in WORD_RE.findall(normalise_quotes(text)):
-        out.extend(word_stems(word, language))
+        out.extend(_word_stems(word, language))
     return out
 
 
