@@ -78,16 +78,11 @@ class _Name:
     in_title: bool
 
 
-def extract_entities(
-    documents: Sequence[tuple[str, str]], runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]] | None = None
-) -> Entities:
+def extract_entities(documents: Sequence[tuple[str, str]]) -> Entities:
     """The entities of each (title, text), judged against the whole archive, short forms merged.
 
-    `runs` holds each document's runs of capitals (title's, text's) when they are already known
-    (`enrich.analysis`); they are found here otherwise.
-    """
-    if runs is None:
-        runs = [(title_runs(title), find_runs(text)) for title, text in documents]
+    `enrich` calls `entities_of` with the runs of capitals each article's analysis holds."""
+    runs = [(title_runs(title), find_runs(text)) for title, text in documents]
     return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)])
 
 
