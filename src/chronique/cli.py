@@ -18,7 +18,6 @@ from . import __version__
 from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
 from .load import load_archive
-from .model import InputError
 from .new import create_article
 from .plan import Page
 from .write import UnsafeOutput, check_output_dir
@@ -133,8 +132,8 @@ def run_related(options: argparse.Namespace) -> int:
         parsed, seen = read_parsed(request.cache, config.language)
         loaded = load_archive(request.content, parsed, config.language, seen)
         archive = enrich(publishable(loaded), config)
-    except InputError as error:
-        return _fail(str(error.problem))
+    except BUILD_ERRORS as error:
+        return _fail(failure_message(error))
     for problem in loaded.problems:
         _err(f"{problem} (skipped)")
     by_slug = {article.slug: article for article in archive.articles}
