@@ -324,10 +324,10 @@ def _heaviest(indptr: np.ndarray, values: np.ndarray, limit: int) -> np.ndarray:
     long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
     start = 0
     while start < len(long_rows):
-        width = int(lengths[long_rows[min(start + CHUNK * 4, len(long_rows)) - 1]])
-        rows = long_rows[start : start + max(1, min(CHUNK * 4, PADDED // width))]
+        widest = int(lengths[long_rows[min(start + CHUNK * 4, len(long_rows)) - 1]])  # of the next rows
+        rows = long_rows[start : start + max(1, min(CHUNK * 4, PADDED // widest))]
         start += len(rows)
-        width = int(lengths[rows[-1]])
+        width = int(lengths[rows[-1]])  # of these rows (sorted by length)
         sizes = lengths[rows]
         within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         padded = np.full((len(rows), width), lowest, dtype=values.dtype)
@@ -453,9 +453,9 @@ def _neighbourhood(shortlist: np.ndarray, tuning: Tuning) -> np.ndarray:
     def rows(start: int, stop: int) -> None:
         block = shortlist[start:stop]
         found = block >= 0
-        rows = np.nonzero(found)[0] + start
-        if rows.size:
-            left = described[rows]
+        articles = np.nonzero(found)[0] + start  # one per pair
+        if articles.size:
+            left = described[articles]
             right = described[block[found]]
             out[start:stop][found] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
 
