@@ -60,7 +60,7 @@ VARIANTS: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ("query of 200 keys", {}, {"query_terms": 200}),
     ("champion lists of 40", {}, {"champions": 40}),
     ("champion lists of 10", {}, {"champions": 10}),
-    ("query of 50 keys", {}, {"query_terms": 50}),
+    ("query of 100 keys (the former default)", {}, {"query_terms": 100}),
     ("k1 = 10 neighbours", {}, {"neighbours": 10}),
     ("k1 = 30 neighbours", {}, {"neighbours": 30}),
     ("k2 = 3 (less expansion)", {}, {"expansion": 3}),
