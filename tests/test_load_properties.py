@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chronique.load import read_article
-from chronique.model import InputError
+from chronique.load import read_article, unique_slugs
+from chronique.model import Article, InputError
 from chronique.text import fold
 
 PATH = Path("prop/article.md")
@@ -107,3 +107,25 @@ def test_front_matter_round_trip(title: str, tags: list[str], moment: date, draf
     assert article.draft is draft
     assert article.extra_items == (("extra_key", title),)
     assert article.text == "Le texte."
+
+
+SLUG_CHOICES = ["a", "a-2", "a-3", "b", "index", "index-2"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SLUG_CHOICES), st.integers(0, 3)), max_size=12))
+def test_unique_slugs_gives_each_article_its_own(drawn: list[tuple[str, int]]) -> None:
+    articles = [
+        Article(slug, slug, date(2024, 1, 1 + day), Path(f"{number:02}.md"), body_html="", text="")
+        for number, (slug, day) in enumerate(drawn)
+    ]
+    slugs = [article.slug for article in unique_slugs(articles)]
+    assert len(set(slugs)) == len(slugs)
+    assert "index" not in slugs
+    for wanted in set(SLUG_CHOICES) - {"index"}:
+        holders = [article for article in articles if article.slug == wanted]
+        if holders:  # the earliest (date, then path) keeps it; the others get wanted-N
+            earliest = min(holders, key=lambda article: (article.date, article.origin.parts))
+            assert slugs[articles.index(earliest)] == wanted
+            others = [slugs[articles.index(other)] for other in holders if other is not earliest]
+            assert all(slug.startswith(f"{wanted}-") for slug in others)

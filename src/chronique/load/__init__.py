@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -126,10 +127,16 @@ def read_article(relative: Path, data: bytes) -> Article:
 def unique_slugs(articles: list[Article]) -> list[Article]:
     """Earlier (date, origin) keeps a contested slug; later ones get -2, -3… never taking a slug in use."""
     # "index" belongs to the month archive that shares the article's folder (YYYY/MM/index.html).
-    taken = {article.slug for article in articles} | RESERVED_SLUGS
+    uses = Counter(article.slug for article in articles)
+    contested = [article for article in articles if uses[article.slug] > 1 or article.slug in RESERVED_SLUGS]
+    if not contested:
+        return articles
+    # Only articles of one slug compete: "a-2" can only come from "a" (the number has no hyphen), and
+    # every slug in use is taken before any is given, so one slug's articles are sorted, not all.
+    taken = set(uses) | RESERVED_SLUGS
     owners: set[str] = set(RESERVED_SLUGS)
     renamed: dict[Path, str] = {}
-    for article in sorted(articles, key=lambda item: (item.published, item.origin.parts)):
+    for article in sorted(contested, key=lambda item: (item.published, item.origin.parts)):
         if article.slug not in owners:
             owners.add(article.slug)
             continue
@@ -174,15 +181,14 @@ def load_archive(
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
-    outcomes: dict[Path, Article | Problem] = {}
+    root = os.fspath(content_dir)
+    outcomes: dict[str, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
     now_seen: dict[str, Seen] = {}
     misses: list[tuple[Path, ParseKey, bytes]] = []
-    for relative in found.articles:
-        posix = relative.as_posix()
-        path = content_dir / relative
+    for posix in found.articles:
         try:
-            status = path.stat()
+            status = os.stat(os.path.join(root, posix))
             before = seen.get(posix)
             if (
                 before is not None
@@ -191,22 +197,22 @@ def load_archive(
                 and (posix, before.digest) in known
             ):
                 now_seen[posix] = before
-                outcomes[relative] = parsed[posix, before.digest] = known[posix, before.digest]
+                outcomes[posix] = parsed[posix, before.digest] = known[posix, before.digest]
                 continue
             read_ns = time.time_ns()
-            data = path.read_bytes()
+            data = (content_dir / posix).read_bytes()
         except OSError as exc:
-            outcomes[relative] = Problem(relative, 1, f"cannot read file: {exc.strerror or exc}")
+            outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
             continue
         key = (posix, hashlib.sha256(data).hexdigest())
         now_seen[posix] = Seen(status.st_mtime_ns, status.st_size, key[1], read_ns)
         if key in known:
-            outcomes[relative] = parsed[key] = known[key]
+            outcomes[posix] = parsed[key] = known[key]
         else:
-            misses.append((relative, key, data))
+            misses.append((Path(posix), key, data))
     files = [(relative, data, key[1]) for relative, key, data in misses]
-    for (relative, key, _), outcome in zip(misses, _parse_all(files, language), strict=True):
-        outcomes[relative] = outcome
+    for (_, key, _), outcome in zip(misses, _parse_all(files, language), strict=True):
+        outcomes[key[0]] = outcome
         if isinstance(outcome, Article):
             parsed[key] = outcome
 
