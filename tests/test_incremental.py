@@ -216,3 +216,19 @@ def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkey
     write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
     with pytest.raises(AssertionError, match="enrich ran"):
         incremental(root)
+
+
+def test_a_new_version_of_a_required_library_reparses_and_rerenders_everything(root: Path, monkeypatch) -> None:
+    from importlib import metadata
+
+    from chronique import cache
+
+    original_version = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "markdown" else original_version(name))
+    cache.code_version.cache_clear()
+    try:
+        assert ("markdown", "99.0") in cache.library_versions()
+        report = incremental(root)
+    finally:
+        cache.code_version.cache_clear()
+    assert report.rendered == report.pages - 2  # the cache of the other Markdown is not trusted

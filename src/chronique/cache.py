@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import shutil
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from itertools import accumulate, repeat
 from pathlib import Path
 
@@ -35,12 +37,35 @@ Parsed = Mapping[ParseKey, Article]
 
 @cache
 def code_version() -> str:
-    """Changes whenever Chronique's code does, so that no cache outlives the code that wrote it."""
+    """Changes whenever Chronique's code or a library it requires does, so that no cache outlives
+    the code that wrote it (a new Markdown or nh3 may turn the same file into other HTML)."""
     digest = hashlib.sha256(__version__.encode())
     for source in sorted(PACKAGE.rglob("*.py")):
         digest.update(source.relative_to(PACKAGE).as_posix().encode())
         digest.update(source.read_bytes())
+    for name, version in library_versions():
+        digest.update(f"\0{name}=={version}".encode())
     return digest.hexdigest()
+
+
+def library_versions() -> list[tuple[str, str]]:
+    """The installed version of each library Chronique requires, as its package metadata lists them."""
+    try:
+        required = metadata.requires("chronique") or []
+    except metadata.PackageNotFoundError:  # run from a checkout never installed: its code alone keys the cache
+        return []
+    names = sorted({_NOT_IN_NAME.split(line, maxsplit=1)[0].lower() for line in required if "extra ==" not in line})
+    versions = []
+    for name in names:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, "missing"))
+    return versions
+
+
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")
+"""Ends the distribution name a requirement line ("numpy>=1.26") starts with."""
 
 
 def _bucket(key: ParseKey) -> str:
