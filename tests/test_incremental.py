@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,89 @@ def test_a_new_version_of_a_required_library_reparses_and_rerenders_everything(r
     finally:
         cache.code_version.cache_clear()
     assert report.rendered == report.pages - 2  # the cache of the other Markdown is not trusted
+
+
+@pytest.fixture
+def settle(monkeypatch):
+    """Waits until the files just written count as settled, for the loader and the survey of inputs
+    alike: their two seconds (`load.RACY_NS`) are shortened to 20 ms here, still longer than any
+    file system's clock tick."""
+    import chronique.load
+
+    monkeypatch.setattr(chronique.load, "RACY_NS", 20_000_000)
+    return lambda: time.sleep(0.05)
+
+
+def loads_counted(monkeypatch) -> list[int]:
+    """Counts the builds that go past the survey and load the archive."""
+    import chronique.build
+
+    loads: list[int] = []
+    original = chronique.build.load_archive
+    monkeypatch.setattr(chronique.build, "load_archive", lambda *args: loads.append(1) or original(*args))
+    return loads
+
+
+def test_a_rebuild_with_nothing_changed_stops_after_the_survey(root: Path, settle, monkeypatch) -> None:
+    write_article(root / "content", "bad.md", "Sans date", "pas une date")
+    settle()
+    first = incremental(root)  # settled inputs: this build records its survey
+    loads = loads_counted(monkeypatch)
+    report = incremental(root)
+    assert loads == [] and [stage for stage, _ in report.timings] == ["check"]
+    assert (report.articles, report.pages, report.rendered, report.files.written) == (12, first.pages, 0, 0)
+    assert report.files.unchanged == first.pages
+    assert report.problems == first.problems and len(report.problems) == 1  # warnings are given again
+
+
+def same_size_edit_dated_back(root: Path) -> None:
+    article = root / "content" / "a03.md"
+    status = article.stat()
+    article.write_text(article.read_text().replace("Article 3", "Artikel 3"))
+    os.utime(article, ns=(status.st_atime_ns, status.st_mtime_ns))  # as `tar x` or `cp -p` would
+
+
+CHANGES = {
+    "touched": lambda root: (root / "content" / "a03.md").touch(),
+    "same size, dated back": same_size_edit_dated_back,
+    "added": lambda root: write_article(root / "content", "new.md", "Nouvel article", "2024-12-20"),
+    "deleted": lambda root: (root / "content" / "a03.md").unlink(),
+    "renamed": lambda root: (root / "content" / "a03.md").rename(root / "content" / "b03.md"),
+    "site.yaml": lambda root: (root / "site.yaml").write_text("per_page: 5\n"),
+    "template": lambda root: (root / "templates").mkdir() or (root / "templates" / "404.html").write_text("404"),
+    "static file": lambda root: (root / "static").mkdir() or (root / "static" / "extra.css").write_text("p{}"),
+    "output edited": lambda root: (root / "site" / "index.html").write_text("oops"),
+    "output deleted": lambda root: (root / "site" / "index.html").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_change_to_an_input_or_an_output_makes_a_full_rebuild(
+    root: Path, tmp_path: Path, settle, monkeypatch, change: str
+) -> None:
+    settle()
+    incremental(root)
+    loads = loads_counted(monkeypatch)
+    CHANGES[change](root)
+    settle()
+    incremental(root)
+    assert loads == [1]
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
+
+
+def test_a_file_changed_just_before_the_survey_is_not_trusted(root: Path, monkeypatch) -> None:
+    loads = loads_counted(monkeypatch)
+    incremental(root)  # the fixture's files were written a moment ago: nothing recorded
+    incremental(root)
+    assert loads == [1, 1]
+
+
+def test_the_preview_server_and_clean_builds_never_stop_early(root: Path, settle, monkeypatch) -> None:
+    from chronique.cache import BuildMemory
+
+    settle()
+    incremental(root)
+    loads = loads_counted(monkeypatch)
+    build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root), memory=BuildMemory())
+    build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
+    assert loads == [1, 1]

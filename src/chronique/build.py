@@ -17,7 +17,17 @@ from .model import Article, InputError, Problem
 from .parallel import gc_paused
 from .plan import Page, PathCollision, merge_outputs, plan_site
 from .render import Progress, collect_static, render_site, theme_for
-from .write import Manifest, UnsafeOutput, WriteReport, check_output_dir, read_manifest, up_to_date, write_site
+from .uptodate import outputs_intact, survey_inputs
+from .write import (
+    BuiltFrom,
+    Manifest,
+    UnsafeOutput,
+    WriteReport,
+    check_output_dir,
+    read_manifest,
+    up_to_date,
+    write_site,
+)
 
 T = TypeVar("T")
 
@@ -34,7 +44,11 @@ class BuildRequest:
     cwd: Path = field(default_factory=Path.cwd)
 
     def site_config(self) -> SiteConfig:
-        return load_config(self.config or find_config(self.content, self.cwd))
+        return load_config(self.config_path)
+
+    @property
+    def config_path(self) -> Path | None:
+        return self.config or find_config(self.content, self.cwd)
 
     @property
     def cache(self) -> Path:
@@ -77,10 +91,20 @@ def build_site(
     request: BuildRequest, progress: Progress = lambda pages: pages, memory: BuildMemory | None = None
 ) -> BuildReport:
     """Build the site. A long-lived caller (the preview server) passes the same `memory` to each
-    build, which then reuses the previous build's results without reading the cache."""
+    build, which then reuses the previous build's results without reading the cache; it rebuilds
+    after a change only, so it skips the survey of inputs that lets a command-line build with
+    nothing changed stop early (see `uptodate`)."""
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
+    theme = theme_for(request.content)
+    environment = environment_digest(config, theme)
+    manifest, built_from = read_manifest(_manifest_path(request))
+    inputs = survey_inputs(request.content, environment, theme, request.strict) if memory is None else None
+    last = built_from if inputs is not None and built_from is not None and built_from.inputs == inputs else None
+    if last is not None and not request.clean and outputs_intact(request.output, manifest):
+        clock.lap("check", None)
+        return _nothing_changed(last, manifest, clock.laps())
     if memory is None or request.clean:
         memory = BuildMemory()
     if memory.language != config.language:
@@ -92,17 +116,17 @@ def build_site(
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory, not request.clean))
     pages = clock.lap("plan", plan_site(archive, config))
-    theme = theme_for(request.content)
-    fingerprints = fingerprint_pages(pages, environment_digest(config, theme))
-    manifest = read_manifest(_manifest_path(request))
+    fingerprints = fingerprint_pages(pages, environment)
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
     compiled = None if request.clean else compiled_templates(request.cache)
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
+    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems) if inputs else None
     written = clock.lap(
-        "write", write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest)
+        "write",
+        write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
     )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
@@ -132,6 +156,18 @@ def _unchanged_outputs(
         for page in pages
         if up_to_date(request.output, manifest, page.path, fingerprints[page.path])
     }
+
+
+def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[tuple[str, float], ...]) -> BuildReport:
+    """The report of a build with the inputs of the last one, whose outputs are all in place."""
+    return BuildReport(
+        articles=built_from.articles,
+        pages=len(manifest),
+        rendered=0,
+        files=WriteReport(written=0, unchanged=len(manifest), deleted=0),
+        problems=built_from.problems,
+        timings=timings,
+    )
 
 
 def publishable(loaded: Loaded) -> list[Article]:

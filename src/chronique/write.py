@@ -23,6 +23,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .model import Problem
+
 
 class UnsafeOutput(Exception):
     """The output folder or an output path would put files where they must not go."""
@@ -48,6 +50,16 @@ class FileRecord:
 
 
 Manifest = dict[str, FileRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFrom:
+    """What the build that wrote a manifest was made from (a digest of its inputs, see `uptodate`),
+    and what it reported of them: a rebuild from the same inputs reports the same."""
+
+    inputs: str
+    articles: int
+    problems: tuple[Problem, ...] = ()
 
 
 def check_output_dir(output: Path, content: Path, cwd: Path) -> None:
@@ -90,16 +102,17 @@ def write_site(
     manifest: Path,
     fingerprints: Mapping[str, str],
     previous: Manifest | None = None,
+    built_from: BuiltFrom | None = None,
 ) -> WriteReport:
     """Make `output` hold exactly `files` plus the `keep` files already there from a previous build.
 
-    `fingerprints` are recorded in the manifest beside each file; `previous` is the manifest as the
-    caller already read it (read here when not given). Files a user put there by hand and no
+    `fingerprints` are recorded in the manifest beside each file, and `built_from` with them; `previous`
+    is the manifest as the caller already read it (read here when not given). Files a user put there by hand and no
     manifest lists are left alone.
     """
     root = output.resolve()
     targets = {path: _target(root, path) for path in files}
-    previous = read_manifest(manifest) if previous is None else previous
+    previous = read_manifest(manifest)[0] if previous is None else previous
     changed = {path: data for path, data in files.items() if not _same_bytes(targets[path], data)}
     stale = sorted(set(previous) - set(files) - set(keep))
 
@@ -123,7 +136,7 @@ def write_site(
             records[path] = FileRecord(
                 hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns, fingerprints.get(path, "")
             )
-        _write_manifest(manifest, records)
+        _write_manifest(manifest, records, built_from)
     return WriteReport(
         written=len(changed), unchanged=len(files) - len(changed) + len(keep), deleted=deleted,
         written_paths=tuple(sorted(changed)),
@@ -197,15 +210,29 @@ def _interrupts_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def read_manifest(manifest: Path) -> Manifest:
+def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
+    """The files a previous build wrote, and what it was built from; nothing when missing or damaged."""
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        return {str(path): FileRecord(*record) for path, record in data["files"].items()}
+        files = {str(path): FileRecord(*record) for path, record in data["files"].items()}
+        built = data.get("built_from")
+        if built is None:
+            return files, None
+        problems = tuple(Problem(Path(path), line, message) for path, line, message in built["problems"])
+        return files, BuiltFrom(str(built["inputs"]), int(built["articles"]), problems)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return {}, None
 
 
-def _write_manifest(manifest: Path, records: Mapping[str, FileRecord]) -> None:
-    data = {"files": {path: [r.digest, r.size, r.mtime_ns, r.fingerprint] for path, r in sorted(records.items())}}
+def _write_manifest(manifest: Path, records: Mapping[str, FileRecord], built_from: BuiltFrom | None) -> None:
+    data: dict[str, object] = {
+        "files": {path: [r.digest, r.size, r.mtime_ns, r.fingerprint] for path, r in sorted(records.items())}
+    }
+    if built_from is not None:
+        data["built_from"] = {
+            "inputs": built_from.inputs,
+            "articles": built_from.articles,
+            "problems": [[str(problem.path), problem.line, problem.message] for problem in built_from.problems],
+        }
     # No indent: json then runs its C encoder, ten times faster on a large site's manifest.
     replace_file(manifest, json.dumps(data, separators=(",", ":")).encode("utf-8"))

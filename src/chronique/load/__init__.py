@@ -154,6 +154,9 @@ class Seen(NamedTuple):
     """A file as a build last read it: its stat, and the digest of the bytes it then held."""
 
     mtime_ns: int
+    ctime_ns: int
+    """The inode's change time, which no one can set back (`touch -d`, `tar x` and `cp -p` set the
+    modification time back): with it, other bytes of the same size under an old date are read."""
     size: int
     digest: str
     read_ns: int
@@ -176,8 +179,9 @@ def load_archive(
     Each article comes with its `Analysis`, its stems read as its own language, else `language`.
     Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`, read with the
     same `language`) are not parsed again; a large number of new files is parsed on every core.
-    A file whose modification time and size are those `seen` (the previous build's `Loaded.seen`)
-    recorded is not even read, as git trusts its index, unless it was read right after a change.
+    A file whose modification time, change time and size are those `seen` (the previous build's
+    `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read right
+    after a change.
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
@@ -192,8 +196,8 @@ def load_archive(
             before = seen.get(posix)
             if (
                 before is not None
-                and (before.mtime_ns, before.size) == (status.st_mtime_ns, status.st_size)
-                and before.read_ns - before.mtime_ns > RACY_NS
+                and before[:3] == (status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+                and before.read_ns - max(before.mtime_ns, before.ctime_ns) > RACY_NS
                 and (posix, before.digest) in known
             ):
                 now_seen[posix] = before
@@ -205,7 +209,7 @@ def load_archive(
             outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
             continue
         key = (posix, hashlib.sha256(data).hexdigest())
-        now_seen[posix] = Seen(status.st_mtime_ns, status.st_size, key[1], read_ns)
+        now_seen[posix] = Seen(status.st_mtime_ns, status.st_ctime_ns, status.st_size, key[1], read_ns)
         if key in known:
             outcomes[posix] = parsed[key] = known[key]
         else:

@@ -1,0 +1,63 @@
+"""Whether the site is already what a build would make of its inputs: a rebuild with nothing
+changed stops after a survey of them, instead of reading the cache and planning every page.
+
+A build that did the work records the digest of its survey in the output folder's manifest (one
+file, replaced atomically with the list of outputs, so the two never disagree). The survey digests
+what a build reads: the code version, site.yaml, templates and static files (their bytes: few and
+small), and each article file's path and stat, whose inode change time moves with any write or
+rename. As for the loader's reading (`load.RACY_NS`), a file changed less than two seconds before
+the survey makes it untrusted: the fast path is not taken, and nothing is recorded for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from . import load
+from .load.discover import discover
+from .render import Theme
+from .write import Manifest
+
+
+def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -> str | None:
+    """A digest of every input of a build of `content` (`environment`: the digest of code, site.yaml
+    and templates, see `fingerprint.environment_digest`); None when a file changed too recently for
+    its stat to vouch for its bytes, or cannot be looked at."""
+    digest = hashlib.sha256(f"{environment}\0{content.resolve()}\0{strict}".encode())
+    for folder in theme.static_dirs:
+        digest.update(b"\0static\0" + str(folder).encode())
+        for asset in sorted(folder.rglob("*")):
+            if asset.is_file():
+                digest.update(b"\0" + asset.relative_to(folder).as_posix().encode() + b"\0" + asset.read_bytes())
+    try:
+        found = discover(content)
+        root = os.fspath(content)
+        now = time.time_ns()
+        for posix in found.articles:
+            status = os.stat(os.path.join(root, posix))
+            if now - max(status.st_mtime_ns, status.st_ctime_ns) <= load.RACY_NS:
+                return None
+            digest.update(
+                f"\0{posix}\0{status.st_mtime_ns}\0{status.st_ctime_ns}\0{status.st_size}\0{status.st_ino}".encode()
+            )
+    except OSError:
+        return None
+    for path in (*found.skipped, *(folder for folder, _ in found.unreadable)):
+        digest.update(b"\0skipped\0" + path.as_posix().encode())
+    return digest.hexdigest()
+
+
+def outputs_intact(output: Path, manifest: Manifest) -> bool:
+    """Whether every file the manifest lists is in the output folder as it was written."""
+    root = os.fspath(output)
+    try:
+        for path, record in manifest.items():
+            status = os.stat(os.path.join(root, path))
+            if (status.st_size, status.st_mtime_ns) != (record.size, record.mtime_ns):
+                return False
+    except OSError:
+        return False
+    return True
