@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from .cache import code_version
@@ -31,12 +31,17 @@ def environment_digest(config: SiteConfig, theme: Theme) -> str:
     digest = hashlib.sha256(code_version().encode())
     digest.update(config.model_dump_json().encode())
     for folder in theme.template_dirs:
-        digest.update(b"\0dir" + str(folder).encode())
-        for template in sorted(folder.rglob("*")):
-            if template.is_file():
-                digest.update(b"\0" + template.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(template.read_bytes())
+        digest_folder(digest.update, folder)
     return digest.hexdigest()
+
+
+def digest_folder(update: Update, folder: Path) -> None:
+    """Feed `folder`'s name, then each file under it, path and bytes, in path order."""
+    update(b"\0dir" + str(folder).encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+            update(path.read_bytes())
 
 
 def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from . import load
+from .fingerprint import digest_folder
 from .load.discover import discover
 from .render import Theme
 from .write import Manifest
@@ -28,10 +29,7 @@ def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -
     its stat to vouch for its bytes, or cannot be looked at."""
     digest = hashlib.sha256(f"{environment}\0{content.resolve()}\0{strict}".encode())
     for folder in theme.static_dirs:
-        digest.update(b"\0static\0" + str(folder).encode())
-        for asset in sorted(folder.rglob("*")):
-            if asset.is_file():
-                digest.update(b"\0" + asset.relative_to(folder).as_posix().encode() + b"\0" + asset.read_bytes())
+        digest_folder(digest.update, folder)
     try:
         found = discover(content)
         root = os.fspath(content)
