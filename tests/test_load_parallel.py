@@ -32,12 +32,13 @@ def test_known_articles_are_not_parsed_again(tmp_path: Path, monkeypatch) -> Non
 
 
 def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path: Path, monkeypatch) -> None:
-    """Like git's index: same modification time and size, same bytes; unless the file was read
-    right after it was written, when a second change could keep both."""
+    """Like git's index: same modification time, change time and size, same bytes; unless the file
+    was read right after it was written, when a second change could keep all three."""
+    monkeypatch.setattr(load, "RACY_NS", 500_000_000)  # half a second here, two in use
     old, fresh = tmp_path / "old.md", tmp_path / "fresh.md"
     old.write_text("---\ntitle: Ancien\ndate: 2024-01-01\n---\nTexte.\n")
+    time.sleep(0.6)
     fresh.write_text("---\ntitle: Nouveau\ndate: 2024-01-02\n---\nTexte.\n")
-    os.utime(old, (time.time() - 60, time.time() - 60))
     first = load_archive(tmp_path)
     read: list[str] = []
     original = Path.read_bytes

@@ -72,8 +72,8 @@ class _ArticleDigests:
         known = self._known.get(id(article))
         if known is None:
             digest = hashlib.sha256()
-            if article.digest:
-                _feed(digest.update, (str(article.origin), article.digest, article.slug, article.tags), None)
+            if article.digest:  # repr of strings is unambiguous, and made in C
+                digest.update(repr((str(article.origin), article.digest, article.slug, article.tags)).encode())
             else:
                 _feed(digest.update, article, None)
             known = self._known[id(article)] = b"A" + digest.digest()
