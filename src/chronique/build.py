@@ -44,11 +44,7 @@ class BuildRequest:
     cwd: Path = field(default_factory=Path.cwd)
 
     def site_config(self) -> SiteConfig:
-        return load_config(self.config_path)
-
-    @property
-    def config_path(self) -> Path | None:
-        return self.config or find_config(self.content, self.cwd)
+        return load_config(self.config or find_config(self.content, self.cwd))
 
     @property
     def cache(self) -> Path:

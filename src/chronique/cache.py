@@ -55,7 +55,7 @@ def library_versions() -> list[tuple[str, str]]:
     except metadata.PackageNotFoundError:  # run from a checkout never installed: its code alone keys the cache
         return []
     names = sorted({_NOT_IN_NAME.split(line, maxsplit=1)[0].lower() for line in required if "extra ==" not in line})
-    versions = []
+    versions: list[tuple[str, str]] = []
     for name in names:
         try:
             versions.append((name, metadata.version(name)))

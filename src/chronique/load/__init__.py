@@ -162,6 +162,12 @@ class Seen(NamedTuple):
     read_ns: int
     """When it was read (time.time_ns)."""
 
+    def vouches_for(self, status: os.stat_result) -> bool:
+        """Whether a file with this stat still holds the bytes read then: the stat is the same, and
+        the file had not changed for `RACY_NS` when it was read."""
+        same = (self.mtime_ns, self.ctime_ns, self.size) == (status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+        return same and self.read_ns - max(self.mtime_ns, self.ctime_ns) > RACY_NS
+
 
 # A file modified less than this before it was read may be modified again within the same
 # modification time (coarse clocks, some file systems): its stat is not trusted, it is read again.
@@ -196,8 +202,7 @@ def load_archive(
             before = seen.get(posix)
             if (
                 before is not None
-                and before[:3] == (status.st_mtime_ns, status.st_ctime_ns, status.st_size)
-                and before.read_ns - max(before.mtime_ns, before.ctime_ns) > RACY_NS
+                and before.vouches_for(status)
                 and (posix, before.digest) in known
             ):
                 now_seen[posix] = before
