@@ -27,7 +27,8 @@ def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -
     """A digest of every input of a build of `content` (`environment`: the digest of code, site.yaml
     and templates, see `fingerprint.environment_digest`); None when a file changed too recently for
     its stat to vouch for its bytes, or cannot be looked at."""
-    digest = hashlib.sha256(f"{environment}\0{content.resolve()}\0{strict}".encode())
+    # The folder as given too: problems are reported with paths under it.
+    digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}".encode())
     for folder in theme.static_dirs:
         digest_folder(digest.update, folder)
     try:

@@ -106,9 +106,9 @@ def write_site(
 ) -> WriteReport:
     """Make `output` hold exactly `files` plus the `keep` files already there from a previous build.
 
-    `fingerprints` are recorded in the manifest beside each file, and `built_from` with them; `previous`
-    is the manifest as the caller already read it (read here when not given). Files a user put there by hand and no
-    manifest lists are left alone.
+    `fingerprints` are recorded in the manifest beside each file, and `built_from` with them;
+    `previous` is the manifest as the caller already read it (read here when not given). Files a
+    user put there by hand and no manifest lists are left alone.
     """
     root = output.resolve()
     targets = {path: _target(root, path) for path in files}
