@@ -105,7 +105,7 @@ def main() -> None:
     request = BuildRequest(content=content, output=site, cwd=root)
     memory_cache = BuildMemory()
     build_site(request, memory=memory_cache)  # the preview server's first build
-    warm_up()
+    warm_up(request, memory_cache)
     # The server's thread: with it alive, nothing forks (see `parallel.can_fork`), as in `chronique serve`.
     threading.Thread(target=threading.Event().wait, daemon=True).start()
     shutil.copy(staged[1], content)

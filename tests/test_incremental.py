@@ -317,12 +317,22 @@ def test_a_file_changed_just_before_the_survey_is_not_trusted(root: Path, monkey
     assert loads == [1, 1]
 
 
-def test_the_preview_server_and_clean_builds_never_stop_early(root: Path, settle, monkeypatch) -> None:
+def test_a_long_lived_process_stops_early_on_its_first_build_only(
+    root: Path, tmp_path: Path, settle, monkeypatch
+) -> None:
+    from chronique.build import warm_up
     from chronique.cache import BuildMemory
 
     settle()
     incremental(root)
     loads = loads_counted(monkeypatch)
-    build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root), memory=BuildMemory())
+    request, memory = BuildRequest(content=root / "content", output=root / "site", cwd=root), BuildMemory()
+    assert [stage for stage, _ in build_site(request, memory=memory).timings] == ["check"]  # the server starts
+    warm_up(request, memory)
+    assert len(memory.parsed) == 12  # read now, not by the first rebuild after an edit
+    build_site(request, memory=memory)  # later builds follow a change: no survey
     build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
     assert loads == [1, 1]
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    build_site(request, memory=memory)
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")

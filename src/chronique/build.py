@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import BuildMemory, compiled_templates, enrich_cached, read_parsed, write_parsed
+from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import Loaded, load_archive
@@ -87,16 +87,17 @@ def build_site(
     request: BuildRequest, progress: Progress = lambda pages: pages, memory: BuildMemory | None = None
 ) -> BuildReport:
     """Build the site. A long-lived caller (the preview server) passes the same `memory` to each
-    build, which then reuses the previous build's results without reading the cache; it rebuilds
-    after a change only, so it skips the survey of inputs that lets a command-line build with
-    nothing changed stop early (see `uptodate`)."""
+    build, which then reuses the previous build's results without reading the cache. A build with
+    nothing in memory surveys its inputs first and stops there when nothing changed since the last
+    build (see `uptodate`); the preview server's later builds follow a change and skip the survey."""
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
     theme = theme_for(request.content)
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
-    inputs = survey_inputs(request.content, environment, theme, request.strict) if memory is None else None
+    first = memory is None or not memory.language
+    inputs = survey_inputs(request.content, environment, theme, request.strict) if first else None
     last = built_from if inputs is not None and built_from is not None and built_from.inputs == inputs else None
     if last is not None and not request.clean and outputs_intact(request.output, manifest):
         clock.lap("check", None)
@@ -104,9 +105,7 @@ def build_site(
     if memory is None or request.clean:
         memory = BuildMemory()
     if memory.language != config.language:
-        memory.parsed, memory.seen, memory.language = {}, {}, config.language
-        if not request.clean:
-            memory.parsed, memory.seen = read_parsed(request.cache, config.language)
+        memory.recall(request.cache if not request.clean else None, config.language)
     loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language, memory.seen))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
@@ -136,11 +135,19 @@ def build_site(
     )
 
 
-def warm_up() -> None:
+def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
     """Import what a rebuild after an edit needs and a build with nothing new never imports (the
-    analysis and enrich modules: NumPy, SciPy, the stemmers). A long-lived process calls it after
-    its first build, so that its first rebuild does not spend half a second importing."""
+    analysis and enrich modules: NumPy, SciPy, the stemmers), and read the parse cache into `memory`
+    when the first build stopped after its survey. A long-lived process calls it after its first
+    build, so that its first rebuild does not spend a second and a half on them."""
     from .enrich import analysis  # noqa: F401
+
+    if not memory.language:
+        try:
+            language = request.site_config().language
+        except BUILD_ERRORS:  # the next build reports it
+            return
+        memory.recall(request.cache, language)
 
 
 def _unchanged_outputs(

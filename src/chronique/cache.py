@@ -157,6 +157,12 @@ class BuildMemory:
     """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None
 
+    def recall(self, cache_dir: Path | None, language: str) -> None:
+        """Forget everything, then hold the parse results the cache folder has for a site in
+        `language` (none when `cache_dir` is None: a clean build)."""
+        self.parsed, self.seen = read_parsed(cache_dir, language) if cache_dir else ({}, {})
+        self.language, self.enriched = language, None
+
 
 def enrich_inputs(articles: list[Article], config: SiteConfig) -> str:
     """A digest of everything `enrich` reads: the code, the configuration, and each article, which

@@ -98,17 +98,16 @@ def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | N
     """Serve until Ctrl-C (or until `stop` is set, for tests)."""
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     broadcaster, memory = Broadcaster(), BuildMemory()
-    rebuild(request, broadcaster, say, memory)
-    warm_up()
+    rebuild(request, broadcaster, say, memory)  # before any thread starts: it may fork
     server = make_server(request.output.resolve(), host, port, broadcaster)
+    changed, stop = threading.Event(), stop or threading.Event()
+    watcher = SourceWatcher(request, changed)
+    watcher.start()
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
     if not is_loopback(host):
         say(f"warning: serving on {host}, reachable from other machines; the preview server is meant for 127.0.0.1")
     say(f"serving {request.output}/ at {url_for(server)} (Ctrl-C to stop)")
-
-    changed, stop = threading.Event(), stop or threading.Event()
-    watcher = SourceWatcher(request, changed)
-    watcher.start()
+    warm_up(request, memory)  # while the site is served and watched
     try:
         while not stop.is_set():
             if not changed.wait(0.2):
