@@ -98,10 +98,9 @@ def build_site(
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
     inputs = survey_inputs(request.content, environment, theme, request.strict) if first else None
-    last = built_from if inputs is not None and built_from is not None and built_from.inputs == inputs else None
-    if last is not None and not request.clean and outputs_intact(request.output, manifest):
+    if built_from and built_from.inputs == inputs and not request.clean and outputs_intact(request.output, manifest):
         clock.lap("check", None)
-        return _nothing_changed(last, manifest, clock.laps())
+        return _nothing_changed(built_from, manifest, clock.laps())
     if memory is None or request.clean:
         memory = BuildMemory()
     if memory.language != config.language:
