@@ -165,23 +165,37 @@ class EventStream:
         raise AssertionError(f"no {prefix!r} event; got {self.events[after:]}")
 
 
-def test_serve_rebuilds_reloads_and_shows_build_errors(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    write_article(content, "a.md", "Premier article", "2024-10-30")
-    request = BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path)
+def settled(monkeypatch) -> None:
+    """Lets the files just written count as settled (`load.RACY_NS`, 20 ms here): the first build then
+    records its survey, and the server finds nothing changed once its watcher runs."""
+    import chronique.load
+
+    monkeypatch.setattr(chronique.load, "RACY_NS", 20_000_000)
+    time.sleep(0.05)
+
+
+def start_serving(request: BuildRequest) -> tuple[int, threading.Event, threading.Thread]:
     port, stop = free_port(), threading.Event()
     thread = threading.Thread(target=serve, args=(request, "127.0.0.1", port, stop), daemon=True)
     thread.start()
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if raw_request(port, b"GET / HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200"):
+                return port, stop, thread
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "the server never answered"
+        time.sleep(0.1)
+
+
+def test_serve_rebuilds_reloads_and_shows_build_errors(tmp_path: Path, monkeypatch) -> None:
+    content = tmp_path / "content"
+    write_article(content, "a.md", "Premier article", "2024-10-30")
+    settled(monkeypatch)
+    request = BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path)
+    port, stop, thread = start_serving(request)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if raw_request(port, b"GET / HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200"):
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server never answered"
-            time.sleep(0.1)
         stream = EventStream(port)
         time.sleep(0.5)  # the watcher is started right after the server
 
@@ -202,3 +216,29 @@ def test_serve_rebuilds_reloads_and_shows_build_errors(tmp_path: Path) -> None:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_an_edit_made_during_the_first_build_is_built_once_the_server_watches(tmp_path: Path, monkeypatch) -> None:
+    import chronique.preview
+
+    content = tmp_path / "content"
+    write_article(content, "a.md", "Premier article", "2024-10-30")
+    settled(monkeypatch)
+    original = chronique.preview.build_site
+
+    def first_build_then_an_edit(*args, **kwargs):
+        monkeypatch.setattr(chronique.preview, "build_site", original)
+        report = original(*args, **kwargs)
+        write_article(content, "b.md", "Second article", "2024-11-02")  # before the watcher runs
+        return report
+
+    monkeypatch.setattr(chronique.preview, "build_site", first_build_then_an_edit)
+    port, stop, thread = start_serving(BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path))
+    try:
+        deadline = time.monotonic() + 20
+        while b"Second article" not in raw_request(port, b"GET / HTTP/1.0\r\n\r\n"):
+            assert time.monotonic() < deadline, "the edit made during the first build was never built"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=10)

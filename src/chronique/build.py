@@ -134,6 +134,20 @@ def build_site(
     )
 
 
+def changed_since_last_build(request: BuildRequest) -> bool:
+    """Whether the inputs are no longer those the last build recorded (see `uptodate`); True when
+    that cannot be told (no record, a file changed a moment ago, a site.yaml that does not load).
+    The preview server asks once its watcher runs, for an edit made during its first build."""
+    try:
+        config = request.site_config()
+    except BUILD_ERRORS:
+        return True
+    theme = theme_for(request.content)
+    _, built_from = read_manifest(_manifest_path(request))
+    inputs = survey_inputs(request.content, environment_digest(config, theme), theme, request.strict)
+    return inputs is None or built_from is None or built_from.inputs != inputs
+
+
 def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
     """Import what a rebuild after an edit needs and a build with nothing new never imports (the
     analysis and enrich modules: NumPy, SciPy, the stemmers), and read the parse cache into `memory`

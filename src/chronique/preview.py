@@ -11,7 +11,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BUILD_ERRORS, BuildRequest, build_site, failure_message, warm_up
+from .build import BUILD_ERRORS, BuildRequest, build_site, changed_since_last_build, failure_message, warm_up
 from .cache import BuildMemory
 from .config import CONFIG_NAME
 from .server import Broadcaster, is_loopback, make_server, url_for
@@ -76,8 +76,8 @@ class SourceWatcher(FileSystemEventHandler):
 
 def rebuild(
     request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None], memory: BuildMemory
-) -> None:
-    """One build; its outcome goes to the terminal and to every open page."""
+) -> bool:
+    """One build; its outcome goes to the terminal and to every open page. Whether it succeeded."""
     started = time.perf_counter()
     try:
         report = build_site(request, memory=memory)
@@ -89,20 +89,23 @@ def rebuild(
         say(f"built: {report.rendered} pages rendered, {report.files.written} written, "
             f"{report.files.deleted} deleted, {time.perf_counter() - started:.2f} s")
         broadcaster.publish(None)
-        return
+        return True
     say(f"{message}\nbuild failed: still serving the last good site")
     broadcaster.publish(message)
+    return False
 
 
 def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | None = None) -> int:
     """Serve until Ctrl-C (or until `stop` is set, for tests)."""
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     broadcaster, memory = Broadcaster(), BuildMemory()
-    rebuild(request, broadcaster, say, memory)  # before any thread starts: it may fork
+    built = rebuild(request, broadcaster, say, memory)  # before any thread starts: it may fork
     server = make_server(request.output.resolve(), host, port, broadcaster)
     changed, stop = threading.Event(), stop or threading.Event()
     watcher = SourceWatcher(request, changed)
     watcher.start()
+    if built and changed_since_last_build(request):  # an edit made while the first build ran
+        changed.set()
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
     if not is_loopback(host):
         say(f"warning: serving on {host}, reachable from other machines; the preview server is meant for 127.0.0.1")
