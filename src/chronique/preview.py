@@ -104,12 +104,12 @@ def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | N
     changed, stop = threading.Event(), stop or threading.Event()
     watcher = SourceWatcher(request, changed)
     watcher.start()
-    if built and changed_since_last_build(request):  # an edit made while the first build ran
-        changed.set()
     threading.Thread(target=server.serve_forever, name="chronique-server", daemon=True).start()
     if not is_loopback(host):
         say(f"warning: serving on {host}, reachable from other machines; the preview server is meant for 127.0.0.1")
     say(f"serving {request.output}/ at {url_for(server)} (Ctrl-C to stop)")
+    if built and changed_since_last_build(request):  # an edit made while the first build ran
+        changed.set()
     warm_up(request, memory)  # while the site is served and watched
     try:
         while not stop.is_set():
