@@ -5,7 +5,7 @@ A build that did the work records the digest of its survey in the output folder'
 file, replaced atomically with the list of outputs, so the two never disagree). The survey digests
 what a build reads: the code version, site.yaml, templates and static files (their bytes: few and
 small), and each article file's path and stat, whose inode change time moves with any write or
-rename. As for the loader's reading (`load.RACY_NS`), a file changed less than two seconds before
+rename. As for the loader's reading (`load.settled`), a file changed less than two seconds before
 the survey makes it untrusted: the fast path is not taken, and nothing is recorded for it.
 """
 
@@ -16,8 +16,8 @@ import os
 import time
 from pathlib import Path
 
-from . import load
 from .fingerprint import digest_folder
+from .load import settled
 from .load.discover import discover
 from .render import Theme
 from .write import Manifest
@@ -37,7 +37,7 @@ def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -
         now = time.time_ns()
         for posix in found.articles:
             status = os.stat(os.path.join(root, posix))
-            if now - max(status.st_mtime_ns, status.st_ctime_ns) <= load.RACY_NS:
+            if not settled(status.st_mtime_ns, status.st_ctime_ns, now):
                 return None
             digest.update(
                 f"\0{posix}\0{status.st_mtime_ns}\0{status.st_ctime_ns}\0{status.st_size}\0{status.st_ino}".encode()

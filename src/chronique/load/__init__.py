@@ -166,12 +166,18 @@ class Seen(NamedTuple):
         """Whether a file with this stat still holds the bytes read then: the stat is the same, and
         the file had not changed for `RACY_NS` when it was read."""
         same = (self.mtime_ns, self.ctime_ns, self.size) == (status.st_mtime_ns, status.st_ctime_ns, status.st_size)
-        return same and self.read_ns - max(self.mtime_ns, self.ctime_ns) > RACY_NS
+        return same and settled(self.mtime_ns, self.ctime_ns, self.read_ns)
 
 
 # A file modified less than this before it was read may be modified again within the same
 # modification time (coarse clocks, some file systems): its stat is not trusted, it is read again.
 RACY_NS = 2_000_000_000
+
+
+def settled(mtime_ns: int, ctime_ns: int, at_ns: int) -> bool:
+    """Whether a file last changed at these times had been still for `RACY_NS` at `at_ns`, so that
+    any later change gives it another stat."""
+    return at_ns - max(mtime_ns, ctime_ns) > RACY_NS
 
 
 def load_archive(
