@@ -70,3 +70,73 @@ def test_a_file_name_that_is_not_utf8_is_printable(tmp_path: Path, capsys) -> No
     code, err = run_build(content, tmp_path / "site", capsys)
     assert code == 0 and err == [f"{content}/caf\\udce9.txt:1: no date found: looked for a line 'Le DD/MM/YYYY' "
                                  "or 'Le DD <mois> YYYY' after the article text (skipped)"]
+
+
+# Item 6: dates at the edge of the calendar.
+
+EDGE_DATES = {
+    "front matter": ("a.md", "---\ntitle: T\ndate: {date}\n---\n\nTexte.\n", 3),
+    "front matter, quoted": ("a.md", "---\ntitle: T\ndate: '{date}'\n---\n\nTexte.\n", 3),
+    "toml": ("a.md", "+++\ntitle = 'T'\ndate = {date}\n+++\n\nTexte.\n", 3),
+    "pelican": ("a.md", "Title: T\nDate: {date}\n\nTexte.\n", 2),
+    "html meta": (
+        "a.html",
+        '<html><head><title>T</title>\n<meta property="article:published_time" content="{date}"></head>'
+        "<body><article><h1>T</h1><p>Texte.</p></article></body></html>\n",
+        2,
+    ),
+    "json-ld": (
+        "a.html",
+        '<html><head><title>T</title>\n<script type="application/ld+json">{{"datePublished": "{date}"}}</script>'
+        "</head><body><article><h1>T</h1><p>Texte.</p></article></body></html>\n",
+        2,
+    ),
+}
+OUT_OF_RANGE = [
+    "0001-01-01T00:00:00+05:00",
+    "0001-01-01T00:00:00+23:59",
+    "0001-01-01T23:58:00+23:59",
+    "9999-12-31T23:00:00-05:00",
+    "9999-12-31T00:01:00-23:59",
+    "9999-12-31 23:59:59-01:00",
+]
+IN_RANGE = ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00", "0001-01-01T05:00:00+05:00", "9999-12-31T23:59:59",
+            "9999-12-31T23:00:00+05:00", "0001-01-01T00:00:00-23:59", "9999-12-31T23:59:59+23:59"]
+
+
+@pytest.mark.parametrize("shape", EDGE_DATES)
+def test_a_date_whose_instant_in_utc_is_out_of_range_is_one_line(tmp_path: Path, capsys, shape: str) -> None:
+    name, template, line = EDGE_DATES[shape]
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    for number, value in enumerate(OUT_OF_RANGE):
+        (content / f"{number}-{name}").write_text(template.format(date=value), "utf-8")
+
+    code, err = run_build(content, tmp_path / "site", capsys)
+
+    assert code == 0 and len(err) == len(OUT_OF_RANGE)
+    for number, message in enumerate(err):
+        assert message.startswith(f"{content / f'{number}-{name}'}:{line}: date '")
+        assert message.endswith("out of range: in UTC it falls outside the years 1 to 9999 (skipped)")
+    assert (tmp_path / "site" / "2024" / "10" / "bon-article.html").is_file()
+
+
+@pytest.mark.parametrize("shape", ["front matter", "pelican", "html meta"])
+def test_a_date_at_the_edge_that_is_in_range_is_published(tmp_path: Path, capsys, shape: str) -> None:
+    name, template, _ = EDGE_DATES[shape]
+    content = tmp_path / "content"
+    for number, value in enumerate(IN_RANGE):
+        (content / f"{number}").mkdir(parents=True)
+        (content / f"{number}" / name).write_text(template.format(date=value).replace("T\n", f"T{number}\n"), "utf-8")
+    (content / "0001-01-01-jekyll.md").write_text("---\ntitle: Jekyll\n---\n\nTexte.\n", "utf-8")
+    (content / "press.txt").write_text("Presse\n\nTexte.\n\nLe 31/12/9999\n", "utf-8")
+
+    code, err = run_build(content, tmp_path / "site", capsys)
+
+    assert (code, err) == (0, [])
+    site = tmp_path / "site"
+    assert (site / "0001" / "01" / "jekyll.html").is_file() and (site / "9999" / "12" / "presse.html").is_file()
+    assert (site / "0001" / "01" / "index.html").is_file() and (site / "9999" / "index.html").is_file()
+    assert len(list(site.glob("[09]*/*/*.html"))) == len(IN_RANGE) + 2 + 2  # and the two months' index
+
+
