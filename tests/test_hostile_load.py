@@ -5,13 +5,20 @@ a one-line message. Each is one warning line and, when it cannot be read, one ar
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from chronique.build import BuildRequest, build_site
 from chronique.cli import main
+from chronique.load import load_archive
+from chronique.load.files import ContentFiles, NotReadable
 from chronique.model import Problem
-from conftest import write_article
+from conftest import REPO, build, write_article
 
 SECRET = "SECRET-OUTSIDE-THE-CONTENT-FOLDER"
 
@@ -36,40 +43,136 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
     return content, outside
 
 
-# Item 16: names and text that would break a one-line message.
-
-HOSTILE_NAMES = ["new\nline.txt", "carriage\rreturn.txt", "esc\x1b[31mred.txt", "tab\there.txt", "bell\x07.txt",
-                 "c1\x9bcontrol.txt", "bidi\u202etxt.exe.txt", "isolate\u2066.txt", "separator\u2028.txt"]
+# Item 3: symbolic links that leave the content folder.
 
 
-def test_a_file_name_with_control_characters_is_one_readable_line(tmp_path: Path, capsys) -> None:
-    content = tmp_path / "content"
-    write_article(content, "good.md", "Bon article", "2024-10-30")
-    for name in HOSTILE_NAMES:
-        (content / name).write_text("Titre\n\nTexte sans date, avec \x1b[2J une séquence.\n", "utf-8")
+@pytest.mark.parametrize("how", ["absolute", "relative", "chain through a link inside"])
+def test_a_link_to_a_file_outside_is_skipped_with_a_warning(folders, tmp_path: Path, capsys, how: str) -> None:
+    """While links to files inside are read, and links to folders (inside or out) are not walked."""
+    content, outside = folders
+    write_article(content / "drafts", "real.txt", "Article lié", "2024-10-30")
+    (content / "linked.md").symlink_to(Path("drafts/real.txt"))
+    (content / "elsewhere").symlink_to(outside, target_is_directory=True)
+    link = content / "sub" / "leak.md"
+    link.parent.mkdir()
+    if how == "absolute":
+        link.symlink_to(outside / "secret.md")
+    elif how == "relative":
+        link.symlink_to(Path("../../outside/secret.md"))
+    else:
+        (content / "hop.txt").symlink_to(outside / "secret.md")
+        link.symlink_to(Path("../hop.txt"))
 
     code, err = run_build(content, tmp_path / "site", capsys)
 
-    assert code == 0 and len(err) == len(HOSTILE_NAMES)
-    assert all(line.endswith("(skipped)") and line.isprintable() for line in err)
-    joined = "\n".join(err)
-    for shown in ["new\\nline.txt", "carriage\\rreturn.txt", "esc\\x1b[31mred.txt", "tab\\there.txt", "bell\\x07.txt",
-                  "c1\\x9bcontrol.txt", "bidi\\u202etxt.exe.txt", "isolate\\u2066.txt", "separator\\u2028.txt"]:
-        assert f"{content}/{shown}:1: " in joined
+    assert code == 0
+    target = (outside / "secret.md").resolve()
+    assert f"{link}:1: symbolic link to {target}, outside the content folder" in "\n".join(err)
+    assert all(line.endswith("(skipped)") for line in err) and "Traceback" not in "\n".join(err)
+    published = site_text(tmp_path / "site")
+    assert "Bon article" in published and SECRET not in published  # no page, feed or search entry
+    assert (tmp_path / "site" / "2024" / "10" / "article-lie-2.html").is_file()  # drafts/real.txt, and linked.md
 
 
-def test_a_message_quoting_user_text_is_one_line() -> None:
-    problem = Problem(Path("a.md"), 3, "impossible date '2024-02-31\x1b]0;pwned\x07\nFAKE.md:1: ok'")
-    assert str(problem) == "a.md:3: impossible date '2024-02-31\\x1b]0;pwned\\x07\\nFAKE.md:1: ok'"
+def test_follow_symlinks_reads_a_link_to_a_file_outside(folders, tmp_path: Path, capsys) -> None:
+    content, outside = folders
+    (content / "leak.md").symlink_to(outside / "secret.md")
+
+    assert run_build(content, tmp_path / "site", capsys, "--follow-symlinks") == (0, [])
+    assert SECRET in (tmp_path / "site" / "2024" / "10" / f"{SECRET.lower()}.html").read_text("utf-8")
+    assert [a.title for a in load_archive(content, follow_symlinks=True).articles] == ["Bon article", SECRET]
+    assert [a.title for a in load_archive(content).articles] == ["Bon article"]
 
 
-def test_a_file_name_that_is_not_utf8_is_printable(tmp_path: Path, capsys) -> None:
+def test_toggling_follow_symlinks_rebuilds(folders, tmp_path: Path) -> None:
+    content, outside = folders
+    (content / "leak.md").symlink_to(outside / "secret.md")
+    time.sleep(2.1)  # settled files: a build records its survey, and one with the same inputs stops early
+    assert build(content, tmp_path / "site").articles == 1
+    assert build(content, tmp_path / "site").rendered == 0  # the early stop, to show it is not taken below
+
+    followed = build(content, tmp_path / "site", follow_symlinks=True)
+
+    assert followed.articles == 2 and followed.problems == ()
+    assert SECRET in site_text(tmp_path / "site")
+    assert build(content, tmp_path / "site").articles == 1
+    assert SECRET not in site_text(tmp_path / "site")
+
+
+def test_what_is_opened_is_checked_not_what_was_looked_at(folders) -> None:
+    """A file replaced by a link (or a named pipe) between the look and the read is not read."""
+    content, outside = folders
+    files = ContentFiles(content)
+    article = content / "good.md"
+    path, _ = files.look("good.md")
+    article.unlink()
+    article.symlink_to(outside / "secret.md")
+    with pytest.raises((NotReadable, OSError)):
+        files.read(path)
+    article.unlink()
+    os.mkfifo(article)
+    with pytest.raises(NotReadable, match="named pipe"):
+        files.read(path)  # and returns at once: the pipe is opened without waiting for a writer
+
+
+def test_build_request_carries_follow_symlinks(folders, tmp_path: Path) -> None:
+    content, outside = folders
+    (content / "leak.md").symlink_to(outside / "secret.md")
+    report = build_site(BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path, follow_symlinks=True))
+    assert report.articles == 2
+
+
+# Item 8: files that are not regular files.
+
+
+def test_a_link_to_itself_a_dangling_link_and_a_link_to_a_device_are_skipped(tmp_path: Path, capsys) -> None:
     content = tmp_path / "content"
     write_article(content, "good.md", "Bon article", "2024-10-30")
-    (content / os.fsdecode(b"caf\xe9.txt")).write_text("Titre\n\nTexte sans date.\n", "utf-8")
-    code, err = run_build(content, tmp_path / "site", capsys)
-    assert code == 0 and err == [f"{content}/caf\\udce9.txt:1: no date found: looked for a line 'Le DD/MM/YYYY' "
-                                 "or 'Le DD <mois> YYYY' after the article text (skipped)"]
+    (content / "loop.md").symlink_to("loop.md")
+    (content / "ping.md").symlink_to("pong.md")
+    (content / "pong.md").symlink_to("ping.md")
+    (content / "dangling.md").symlink_to("nothing.md")
+    (content / "zero.md").symlink_to("/dev/zero")
+
+    code, err = run_build(content, tmp_path / "site", capsys, "--follow-symlinks")
+
+    assert code == 0
+    assert err == [
+        f"{content / 'dangling.md'}:1: symbolic link to nothing (its target does not exist) (skipped)",
+        f"{content / 'loop.md'}:1: symbolic link that loops back on itself (skipped)",
+        f"{content / 'ping.md'}:1: symbolic link that loops back on itself (skipped)",
+        f"{content / 'pong.md'}:1: symbolic link that loops back on itself (skipped)",
+        f"{content / 'zero.md'}:1: symbolic link to a device, not to an article file (skipped)",
+    ]
+    assert (tmp_path / "site" / "2024" / "10" / "bon-article.html").is_file()
+
+
+def test_a_named_pipe_and_a_socket_are_skipped_without_waiting(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    os.mkfifo(content / "pipe.md")
+    os.mkfifo(content / "pipe-outside.md.target")
+    (content / "via-link.md").symlink_to("pipe-outside.md.target")
+    listener = socket.socket(socket.AF_UNIX)
+    short = len(os.fsencode(content / "socket.md")) < 100  # the limit of a socket's path
+    if short:
+        listener.bind(os.fspath(content / "socket.md"))
+    command = [sys.executable, "-m", "chronique.cli", "build", "--quiet", "--content", "content", "--output", "site"]
+    environment = {**os.environ, "PYTHONPATH": os.fspath(REPO / "src")}
+    try:
+        # Twice: the second build surveys its inputs against the first one's record as well.
+        for _ in range(2):
+            done = subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            err = done.stderr.splitlines()
+            assert "content/pipe.md:1: a named pipe (FIFO), not an article file (skipped)" in err
+            link = "content/via-link.md:1: symbolic link to a named pipe (FIFO), not to an article file (skipped)"
+            assert link in err
+            if short:
+                assert "content/socket.md:1: a socket, not an article file (skipped)" in err
+            assert (tmp_path / "site" / "2024" / "10" / "bon-article.html").is_file()
+    finally:
+        listener.close()
 
 
 # Item 6: dates at the edge of the calendar.
@@ -140,3 +243,37 @@ def test_a_date_at_the_edge_that_is_in_range_is_published(tmp_path: Path, capsys
     assert len(list(site.glob("[09]*/*/*.html"))) == len(IN_RANGE) + 2 + 2  # and the two months' index
 
 
+# Item 16: names and text that would break a one-line message.
+
+HOSTILE_NAMES = ["new\nline.txt", "carriage\rreturn.txt", "esc\x1b[31mred.txt", "tab\there.txt", "bell\x07.txt",
+                 "c1\x9bcontrol.txt", "bidi\u202etxt.exe.txt", "isolate\u2066.txt", "separator\u2028.txt"]
+
+
+def test_a_file_name_with_control_characters_is_one_readable_line(tmp_path: Path, capsys) -> None:
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    for name in HOSTILE_NAMES:
+        (content / name).write_text("Titre\n\nTexte sans date, avec \x1b[2J une séquence.\n", "utf-8")
+
+    code, err = run_build(content, tmp_path / "site", capsys)
+
+    assert code == 0 and len(err) == len(HOSTILE_NAMES)
+    assert all(line.endswith("(skipped)") and line.isprintable() for line in err)
+    joined = "\n".join(err)
+    for shown in ["new\\nline.txt", "carriage\\rreturn.txt", "esc\\x1b[31mred.txt", "tab\\there.txt", "bell\\x07.txt",
+                  "c1\\x9bcontrol.txt", "bidi\\u202etxt.exe.txt", "isolate\\u2066.txt", "separator\\u2028.txt"]:
+        assert f"{content}/{shown}:1: " in joined
+
+
+def test_a_message_quoting_user_text_is_one_line() -> None:
+    problem = Problem(Path("a.md"), 3, "impossible date '2024-02-31\x1b]0;pwned\x07\nFAKE.md:1: ok'")
+    assert str(problem) == "a.md:3: impossible date '2024-02-31\\x1b]0;pwned\\x07\\nFAKE.md:1: ok'"
+
+
+def test_a_file_name_that_is_not_utf8_is_printable(tmp_path: Path, capsys) -> None:
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    (content / os.fsdecode(b"caf\xe9.txt")).write_text("Titre\n\nTexte sans date.\n", "utf-8")
+    code, err = run_build(content, tmp_path / "site", capsys)
+    assert code == 0 and err == [f"{content}/caf\\udce9.txt:1: no date found: looked for a line 'Le DD/MM/YYYY' "
+                                 "or 'Le DD <mois> YYYY' after the article text (skipped)"]

@@ -42,6 +42,9 @@ class BuildRequest:
     clean: bool = False
     """Ignore the cache: parse and render everything again."""
     cwd: Path = field(default_factory=Path.cwd)
+    follow_symlinks: bool = False
+    """Read articles that are symbolic links to files outside the content folder (by default only
+    links to files inside it are followed)."""
 
     def site_config(self) -> SiteConfig:
         return load_config(self.config or find_config(self.content, self.cwd))
@@ -97,7 +100,9 @@ def build_site(
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
-    inputs = survey_inputs(request.content, environment, theme, request.strict) if first else None
+    inputs = (
+        survey_inputs(request.content, environment, theme, request.strict, request.follow_symlinks) if first else None
+    )
     if built_from and built_from.inputs == inputs and not request.clean and outputs_intact(request.output, manifest):
         clock.lap("check", None)
         return _nothing_changed(built_from, manifest, clock.laps())
@@ -105,7 +110,9 @@ def build_site(
         memory = BuildMemory()
     if memory.language != config.language:
         memory.recall(request.cache if not request.clean else None, config.language)
-    loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language, memory.seen))
+    loaded = clock.lap(
+        "load", load_archive(request.content, memory.parsed, config.language, memory.seen, request.follow_symlinks)
+    )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory, not request.clean))
@@ -144,7 +151,9 @@ def changed_since_last_build(request: BuildRequest) -> bool:
         return True
     theme = theme_for(request.content)
     _, built_from = read_manifest(_manifest_path(request))
-    inputs = survey_inputs(request.content, environment_digest(config, theme), theme, request.strict)
+    inputs = survey_inputs(
+        request.content, environment_digest(config, theme), theme, request.strict, request.follow_symlinks
+    )
     return inputs is None or built_from is None or built_from.inputs != inputs
 
 

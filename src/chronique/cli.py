@@ -23,6 +23,7 @@ from .plan import Page
 from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,12 +38,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
+    build.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload pages on change")
     serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
     new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
     new.add_argument("title", help="the article's title")
     new.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
@@ -79,6 +82,7 @@ def run_build(options: argparse.Namespace) -> int:
         config=options.config,
         strict=options.strict,
         clean=options.clean,
+        follow_symlinks=options.follow_symlinks,
     )
     started = time.perf_counter()
     try:
@@ -102,7 +106,9 @@ def run_build(options: argparse.Namespace) -> int:
 def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
-    request = BuildRequest(content=options.content, output=options.output, config=options.config)
+    request = BuildRequest(
+        content=options.content, output=options.output, config=options.config, follow_symlinks=options.follow_symlinks
+    )
     try:
         check_output_dir(request.output, request.content, request.cwd)
         return serve(request, options.host, options.port)

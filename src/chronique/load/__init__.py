@@ -26,6 +26,7 @@ from .body import clean_source, summarise
 from .common import Parsed, date_at, make_slug
 from .discover import discover
 from .fields import has_front_matter, read_front_matter
+from .files import ContentFiles, NotReadable
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
@@ -185,6 +186,7 @@ def load_archive(
     known: Mapping[ParseKey, Article] | None = None,
     language: str = "fr",
     seen: Mapping[str, Seen] | None = None,
+    follow_symlinks: bool = False,
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -194,17 +196,19 @@ def load_archive(
     A file whose modification time, change time and size are those `seen` (the previous build's
     `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read right
     after a change.
+    Only regular files are read, and only those inside `content_dir` unless `follow_symlinks`
+    (symbolic links to files elsewhere); any other article file is a Problem.
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
-    root = os.fspath(content_dir)
+    files = ContentFiles(content_dir, follow_symlinks)
     outcomes: dict[str, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
     now_seen: dict[str, Seen] = {}
     misses: list[tuple[Path, ParseKey, bytes]] = []
     for posix in found.articles:
         try:
-            status = os.stat(os.path.join(root, posix))
+            path, status = files.look(posix)
             before = seen.get(posix)
             if (
                 before is not None
@@ -215,7 +219,10 @@ def load_archive(
                 outcomes[posix] = parsed[posix, before.digest] = known[posix, before.digest]
                 continue
             read_ns = time.time_ns()
-            data = (content_dir / posix).read_bytes()
+            data, status = files.read(path)
+        except NotReadable as refusal:
+            outcomes[posix] = Problem(Path(posix), 1, str(refusal))
+            continue
         except OSError as exc:
             outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
             continue
