@@ -15,7 +15,7 @@ import pytest
 
 from chronique.build import BuildRequest, build_site
 from chronique.cli import main
-from chronique.load import load_archive
+from chronique.load import load_archive, read_article
 from chronique.load.files import ContentFiles, NotReadable
 from chronique.model import Problem
 from conftest import REPO, build, write_article
@@ -173,6 +173,92 @@ def test_a_named_pipe_and_a_socket_are_skipped_without_waiting(tmp_path: Path) -
             assert (tmp_path / "site" / "2024" / "10" / "bon-article.html").is_file()
     finally:
         listener.close()
+
+
+# Item 14: text not in UTF-8.
+
+CP1252_EXPORT = (
+    "Grève à l’usine : « nous ne lâcherons rien »\n\n"
+    "Les salariés réclament 150 € de plus — et l’été approche.\n\n"
+    "Le 30/10/2024\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "shown"),
+    [("cp1252", "cp1252"), ("latin-1", "cp1252"), ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+)
+def test_an_export_not_in_utf8_is_read_with_a_warning(tmp_path: Path, capsys, encoding: str, shown: str) -> None:
+    text = CP1252_EXPORT
+    if encoding == "latin-1":  # no curly quote, euro sign nor dash
+        text = text.replace("’", "'").replace("€", "euros").replace("—", "-")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "greve.txt").write_bytes(data)
+
+    code, err = run_build(content, tmp_path / "site", capsys, "--strict")  # a warning does not stop --strict
+
+    assert code == 0
+    assert len(err) == 1 and err[0].startswith(f"{content / 'greve.txt'}:1: not UTF-8: read as {shown}")
+    page = (tmp_path / "site" / "2024" / "10").glob("greve-a-l*.html")
+    assert "Les salariés réclament 150" in next(page).read_text("utf-8")
+
+
+def test_the_warning_is_given_again_by_a_build_that_reuses_the_article(tmp_path: Path, capsys) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "greve.txt").write_bytes(CP1252_EXPORT.encode("cp1252"))
+    first = build(content, tmp_path / "site")
+    time.sleep(2.1)  # the next builds trust the file's stat: one from the cache, then one that stops early
+
+    again, early = build(content, tmp_path / "site"), build(content, tmp_path / "site")
+
+    assert first.articles == again.articles == early.articles == 1 and early.rendered == 0
+    expected = (Problem(content / "greve.txt", 1, "not UTF-8: read as cp1252"),)
+    assert first.warnings == again.warnings == early.warnings == expected
+    assert main(["build", "--content", str(content), "--output", str(tmp_path / "site")]) == 0
+    assert "1 warnings" in capsys.readouterr().out
+
+
+def test_short_french_texts_are_read_as_windows_1252(tmp_path: Path) -> None:
+    """Detection is unsure on a few words ('Café' is as plausible in Big5): Western wins."""
+    for words in ["Café", "ça", "Noël €", "Hôtel", "Straße über Öl", "Œuvre à côté…"]:
+        article = read_article(Path("a.txt"), f"{words}\n\nTexte.\n\nLe 30/10/2024\n".encode("cp1252"))
+        assert (article.title, article.warnings) == (words, ((1, "not UTF-8: read as cp1252"),))
+
+
+def test_a_longer_text_in_another_encoding_is_recognised() -> None:
+    text = "Привет мир, как дела у тебя сегодня? Всё хорошо, спасибо. Погода сегодня хорошая."
+    article = read_article(Path("a.txt"), f"{text}\n\nTexte.\n\nLe 30/10/2024\n".encode("cp1251"))
+    assert article.title == text and article.warnings == ((1, "not UTF-8: read as cp1251"),)
+
+
+def test_a_mixed_file_reads_each_line_in_its_encoding() -> None:
+    data = "---\ntitle: Grève\ndate: 2024-10-30\n---\n\nÉté.\n".encode() + "Noël à 5 €.\n".encode("cp1252")
+    first = read_article(Path("a.md"), data)
+    assert "Été. Noël à 5 €." in first.text.replace("\n", " ")
+    assert first.warnings == ((7, "not UTF-8 on 1 of 7 lines, from this one: read as cp1252, the others as UTF-8"),)
+    assert read_article(Path("a.md"), data) == first  # the same bytes, the same text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(128, 256)) * 4,
+        b"Titre\n\nTexte \xe9t\xe9\x01\nLe 30/10/2024\n",
+    ],
+    ids=["high bytes", "control bytes"],
+)
+def test_binary_is_still_refused(tmp_path: Path, capsys, data: bytes) -> None:
+    content = tmp_path / "content"
+    write_article(content, "good.md", "Bon article", "2024-10-30")
+    (content / "bad.txt").write_bytes(data)
+    code, err = run_build(content, tmp_path / "site", capsys)
+    assert code == 0 and len(err) == 1
+    assert "binary file, not an article" in err[0] and err[0].endswith("(skipped)")
 
 
 # Item 6: dates at the edge of the calendar.

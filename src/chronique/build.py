@@ -61,7 +61,10 @@ class BuildReport:
     rendered: int
     files: WriteReport
     problems: tuple[Problem, ...]
+    """Files skipped."""
     timings: tuple[tuple[str, float], ...]
+    warnings: tuple[Problem, ...] = ()
+    """What was wrong with articles that were still published (see `Loaded.warnings`)."""
 
 
 class BuildFailed(Exception):
@@ -124,7 +127,7 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
-    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems) if inputs else None
+    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, loaded.warnings) if inputs else None
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
@@ -138,6 +141,7 @@ def build_site(
         files=written,
         problems=loaded.problems,
         timings=clock.laps(),
+        warnings=loaded.warnings,
     )
 
 
@@ -192,6 +196,7 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         files=WriteReport(written=0, unchanged=len(manifest), deleted=0),
         problems=built_from.problems,
         timings=timings,
+        warnings=built_from.warnings,
     )
 
 

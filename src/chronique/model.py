@@ -73,6 +73,9 @@ class Article:
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
+    warnings: tuple[tuple[int, str], ...] = ()
+    """(line, message) for what was wrong with the file but did not stop it being read (text not in
+    UTF-8, say): held with the article, so that a build reusing it from the cache reports them too."""
     digest: str = field(default="", compare=False, repr=False)
     """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)
