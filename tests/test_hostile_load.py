@@ -4,6 +4,7 @@ a one-line message. Each is one warning line and, when it cannot be read, one ar
 
 from __future__ import annotations
 
+import codecs
 import os
 import socket
 import subprocess
@@ -186,7 +187,14 @@ CP1252_EXPORT = (
 
 @pytest.mark.parametrize(
     ("encoding", "shown"),
-    [("cp1252", "cp1252"), ("latin-1", "cp1252"), ("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+    [
+        ("cp1252", "cp1252"),
+        ("latin-1", "cp1252"),
+        ("utf-16", "UTF-16 (byte order mark)"),
+        ("utf-16-be", "UTF-16 (byte order mark)"),
+        ("utf-32", "UTF-32 (byte order mark)"),
+        ("utf-16-le", "utf_16_le (no byte order mark)"),
+    ],
 )
 def test_an_export_not_in_utf8_is_read_with_a_warning(tmp_path: Path, capsys, encoding: str, shown: str) -> None:
     text = CP1252_EXPORT
@@ -194,7 +202,7 @@ def test_an_export_not_in_utf8_is_read_with_a_warning(tmp_path: Path, capsys, en
         text = text.replace("’", "'").replace("€", "euros").replace("—", "-")
     data = text.encode(encoding)
     if encoding == "utf-16-be":
-        data = b"\xfe\xff" + data
+        data = codecs.BOM_UTF16_BE + data
     content = tmp_path / "content"
     content.mkdir()
     (content / "greve.txt").write_bytes(data)
@@ -249,8 +257,9 @@ def test_a_mixed_file_reads_each_line_in_its_encoding() -> None:
     [
         bytes(range(128, 256)) * 4,
         b"Titre\n\nTexte \xe9t\xe9\x01\nLe 30/10/2024\n",
+        "Titre\n\nTexte \x02\nLe 30/10/2024\n".encode("utf-16"),
     ],
-    ids=["high bytes", "control bytes"],
+    ids=["high bytes", "control bytes", "control characters in UTF-16"],
 )
 def test_binary_is_still_refused(tmp_path: Path, capsys, data: bytes) -> None:
     content = tmp_path / "content"

@@ -32,6 +32,7 @@ WESTERN = "cp1252"
 # Control bytes no text encoding of a news article produces (tab, line and page breaks and the
 # old DOS end-of-file mark aside): their presence in bytes that are not UTF-8 says binary.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
+_CONTROL_CHARACTERS = re.compile(_CONTROL_BYTES.pattern.decode("ascii"))
 
 
 def decode(path: Path, data: bytes) -> tuple[str, Warnings]:
@@ -39,11 +40,15 @@ def decode(path: Path, data: bytes) -> tuple[str, Warnings]:
     for mark, codec in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             try:
-                return data.decode(codec), ((1, f"not UTF-8: read as {codec.upper()} (byte order mark)"),)
+                text = data.decode(codec)
             except UnicodeDecodeError as error:
                 raise InputError(path, 1, f"invalid {codec.upper()} at byte {error.start}") from None
-    if b"\x00" in data:
-        raise InputError(path, 1, "binary file, not an article")
+            return _text_only(path, text), ((1, f"not UTF-8: read as {codec.upper()} (byte order mark)"),)
+    if b"\x00" in data:  # UTF-16 or UTF-32 without a byte order mark, or binary
+        wide = from_bytes(data).best()
+        if wide is None or not wide.encoding.startswith(("utf_16", "utf_32")):
+            raise InputError(path, 1, "binary file, not an article")
+        return _text_only(path, str(wide)), ((1, f"not UTF-8: read as {wide.encoding} (no byte order mark)"),)
     try:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError:
@@ -65,6 +70,13 @@ def _decode_legacy(path: Path, data: bytes) -> tuple[str, Warnings]:
         return text, ((1, f"not UTF-8: read as {encoding}"),)
     mixed = f"not UTF-8 on {len(foreign)} of {len(lines)} lines, from this one: read as {encoding}, the others as UTF-8"
     return text, ((foreign[0] + 1, mixed),)
+
+
+def _text_only(path: Path, text: str) -> str:
+    if match := _CONTROL_CHARACTERS.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        raise InputError(path, line, "binary file, not an article (control characters in text not in UTF-8)")
+    return text
 
 
 def _is_utf8(line: bytes) -> bool:
