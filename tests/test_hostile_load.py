@@ -372,3 +372,11 @@ def test_a_file_name_that_is_not_utf8_is_printable(tmp_path: Path, capsys) -> No
     code, err = run_build(content, tmp_path / "site", capsys)
     assert code == 0 and err == [f"{content}/caf\\udce9.txt:1: no date found: looked for a line 'Le DD/MM/YYYY' "
                                  "or 'Le DD <mois> YYYY' after the article text (skipped)"]
+
+
+def test_related_prints_a_file_name_on_one_readable_line(tmp_path: Path, capsys) -> None:
+    content = tmp_path / "content"
+    write_article(content, "esc\x1b[31mred\u202e.md", "Bon article", "2024-10-30")
+    assert main(["related", "bon-article", "--content", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "esc\\x1b[31mred\\u202e.md" in out

@@ -18,7 +18,7 @@ from . import __version__
 from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
 from .load import load_archive
-from .model import Problem
+from .model import Problem, printable
 from .new import create_article
 from .plan import Page
 from .write import UnsafeOutput, check_output_dir
@@ -149,7 +149,8 @@ def run_related(options: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         return _fail(f"chronique: no article with slug '{options.slug}'{hint}")
     weights = config.related
-    print(f"{article.title}\n  {article.day.isoformat()} · {article.slug} · {article.origin}")
+    origin = printable(str(article.origin))  # a file name may hold line breaks or escape sequences
+    print(f"{printable(article.title)}\n  {article.day.isoformat()} · {article.slug} · {origin}")
     print(
         f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
         f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
@@ -161,7 +162,7 @@ def run_related(options: argparse.Namespace) -> int:
     for rank, link in enumerate(links, start=1):
         other = by_slug[link.slug]
         parts = " + ".join(f"{name} {value:.4f}" for name, value in link.components)
-        print(f"{rank:>2}. {link.score:.4f}  {other.title}")
+        print(f"{rank:>2}. {link.score:.4f}  {printable(other.title)}")
         print(f"      {other.day.isoformat()} · {other.slug}\n      = {parts}")
     return EXIT_OK
 
