@@ -104,7 +104,7 @@ BAD_INPUTS = {
     "no title": (b"---\ndate: 2024-10-30\n---\nTexte sans titre.\n", 1),
     "bad date": (b"---\ntitle: T\ndate: 2024-02-31\n---\nTexte\n", 3),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", 1),
-    "invalid UTF-8": (b"Titre\n\nUn paragraphe \xe9t\xe9 cass\xe9.\nLe 30/10/2024\n", 3),
+    "neither UTF-8 nor text": (b"Titre\n\nUn paragraphe \xe9t\xe9 cass\xe9\x01.\nLe 30/10/2024\n", 3),
     "unclosed front matter": (b"---\ntitle: T\ndate: 2024-10-30\n\nTexte\n", 1),
 }
 

@@ -16,9 +16,9 @@ CASES = [
     ("whitespace", b"  \n\n\t \r\n", 1, "empty file"),
     ("bom only", b"\xef\xbb\xbf\n", 1, "empty file"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "binary file, not an article"),
-    ("utf-16", "Titre\n".encode("utf-16"), 1, "UTF-16 text, not UTF-8: save the file as UTF-8"),
-    ("invalid utf-8", b"Titre\n\nTexte \xe9t\xe9\n", 3, "invalid UTF-8 at byte 13"),
-    ("invalid utf-8, CRLF", b"Titre\r\n\r\nTexte\r\nd\xc3", 4, "invalid UTF-8 at byte 17"),
+    ("utf-16 cut short", "Titre\n".encode("utf-16")[:-1], 1, "invalid UTF-16 at byte"),
+    ("control bytes, not utf-8", b"Titre\n\nTexte \xe9t\xe9\x01\n", 3, "binary file, not an article"),
+    ("control bytes, not utf-8, CRLF", b"Titre\r\n\r\nTexte\r\nd\xc3\x02", 4, "binary file, not an article"),
     (
         "press: date line first",
         b"\n\nLe 30/10/2024\nTexte\n",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from chronique import load
 from chronique.load import load_archive
+from chronique.load.files import ContentFiles
 
 
 def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch) -> None:
@@ -41,8 +42,8 @@ def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path: Path, monkey
     fresh.write_text("---\ntitle: Nouveau\ndate: 2024-01-02\n---\nTexte.\n")
     first = load_archive(tmp_path)
     read: list[str] = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or original(path))
+    original = ContentFiles.read
+    monkeypatch.setattr(ContentFiles, "read", lambda files, path: read.append(Path(path).name) or original(files, path))
     again = load_archive(tmp_path, first.parsed, seen=first.seen)
     assert again.articles == first.articles and read == ["fresh.md"]
     read.clear()

@@ -42,6 +42,9 @@ class BuildRequest:
     clean: bool = False
     """Ignore the cache: parse and render everything again."""
     cwd: Path = field(default_factory=Path.cwd)
+    follow_symlinks: bool = False
+    """Read articles that are symbolic links to files outside the content folder (by default only
+    links to files inside it are followed)."""
 
     def site_config(self) -> SiteConfig:
         return load_config(self.config or find_config(self.content, self.cwd))
@@ -58,7 +61,10 @@ class BuildReport:
     rendered: int
     files: WriteReport
     problems: tuple[Problem, ...]
+    """Files skipped."""
     timings: tuple[tuple[str, float], ...]
+    warnings: tuple[Problem, ...] = ()
+    """What was wrong with articles that were still published (see `Loaded.warnings`)."""
 
 
 class BuildFailed(Exception):
@@ -97,7 +103,9 @@ def build_site(
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
-    inputs = survey_inputs(request.content, environment, theme, request.strict) if first else None
+    inputs = (
+        survey_inputs(request.content, environment, theme, request.strict, request.follow_symlinks) if first else None
+    )
     if built_from and built_from.inputs == inputs and not request.clean and outputs_intact(request.output, manifest):
         clock.lap("check", None)
         return _nothing_changed(built_from, manifest, clock.laps())
@@ -105,7 +113,9 @@ def build_site(
         memory = BuildMemory()
     if memory.language != config.language:
         memory.recall(request.cache if not request.clean else None, config.language)
-    loaded = clock.lap("load", load_archive(request.content, memory.parsed, config.language, memory.seen))
+    loaded = clock.lap(
+        "load", load_archive(request.content, memory.parsed, config.language, memory.seen, request.follow_symlinks)
+    )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory, not request.clean))
@@ -117,7 +127,7 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
-    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems) if inputs else None
+    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, loaded.warnings) if inputs else None
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
@@ -131,6 +141,7 @@ def build_site(
         files=written,
         problems=loaded.problems,
         timings=clock.laps(),
+        warnings=loaded.warnings,
     )
 
 
@@ -144,7 +155,9 @@ def changed_since_last_build(request: BuildRequest) -> bool:
         return True
     theme = theme_for(request.content)
     _, built_from = read_manifest(_manifest_path(request))
-    inputs = survey_inputs(request.content, environment_digest(config, theme), theme, request.strict)
+    inputs = survey_inputs(
+        request.content, environment_digest(config, theme), theme, request.strict, request.follow_symlinks
+    )
     return inputs is None or built_from is None or built_from.inputs != inputs
 
 
@@ -183,6 +196,7 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         files=WriteReport(written=0, unchanged=len(manifest), deleted=0),
         problems=built_from.problems,
         timings=timings,
+        warnings=built_from.warnings,
     )
 
 

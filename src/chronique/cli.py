@@ -18,11 +18,13 @@ from . import __version__
 from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
 from .load import load_archive
+from .model import Problem, printable
 from .new import create_article
 from .plan import Page
 from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,12 +39,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
+    build.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload pages on change")
     serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
     new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
     new.add_argument("title", help="the article's title")
     new.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
@@ -79,6 +83,7 @@ def run_build(options: argparse.Namespace) -> int:
         config=options.config,
         strict=options.strict,
         clean=options.clean,
+        follow_symlinks=options.follow_symlinks,
     )
     started = time.perf_counter()
     try:
@@ -92,8 +97,7 @@ def run_build(options: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _err("interrupted: files not yet replaced keep their previous version")
         return EXIT_INTERRUPTED
-    for problem in report.problems:
-        _err(f"{problem} (skipped)")
+    _report_problems(report.problems, report.warnings)
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
     return EXIT_OK
@@ -102,7 +106,9 @@ def run_build(options: argparse.Namespace) -> int:
 def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
-    request = BuildRequest(content=options.content, output=options.output, config=options.config)
+    request = BuildRequest(
+        content=options.content, output=options.output, config=options.config, follow_symlinks=options.follow_symlinks
+    )
     try:
         check_output_dir(request.output, request.content, request.cwd)
         return serve(request, options.host, options.port)
@@ -134,8 +140,7 @@ def run_related(options: argparse.Namespace) -> int:
         archive = enrich(publishable(loaded), config)
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
-    for problem in loaded.problems:
-        _err(f"{problem} (skipped)")
+    _report_problems(loaded.problems, loaded.warnings)
     by_slug = {article.slug: article for article in archive.articles}
     article = by_slug.get(options.slug)
     if article is None:
@@ -144,7 +149,8 @@ def run_related(options: argparse.Namespace) -> int:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         return _fail(f"chronique: no article with slug '{options.slug}'{hint}")
     weights = config.related
-    print(f"{article.title}\n  {article.day.isoformat()} · {article.slug} · {article.origin}")
+    origin = printable(str(article.origin))  # a file name may hold line breaks or escape sequences
+    print(f"{printable(article.title)}\n  {article.day.isoformat()} · {article.slug} · {origin}")
     print(
         f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
         f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
@@ -156,7 +162,7 @@ def run_related(options: argparse.Namespace) -> int:
     for rank, link in enumerate(links, start=1):
         other = by_slug[link.slug]
         parts = " + ".join(f"{name} {value:.4f}" for name, value in link.components)
-        print(f"{rank:>2}. {link.score:.4f}  {other.title}")
+        print(f"{rank:>2}. {link.score:.4f}  {printable(other.title)}")
         print(f"      {other.day.isoformat()} · {other.slug}\n      = {parts}")
     return EXIT_OK
 
@@ -180,8 +186,16 @@ def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose
     print(
         f"{report.articles} articles read, {report.pages} pages in {request.output}/ ({report.rendered} rendered; "
         f"{files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
-        f"{len(report.problems)} warnings, {seconds:.2f} s"
+        f"{len(report.problems) + len(report.warnings)} warnings, {seconds:.2f} s"
     )
+
+
+def _report_problems(problems: Sequence[Problem], warnings: Sequence[Problem]) -> None:
+    """One line each: files skipped, then what was wrong with files still published."""
+    for problem in problems:
+        _err(f"{problem} (skipped)")
+    for warning in warnings:
+        _err(str(warning))
 
 
 def _err(message: str) -> None:

@@ -8,6 +8,7 @@ dataclasses restore their state through a Python-level __setstate__.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -72,6 +73,9 @@ class Article:
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
+    warnings: tuple[tuple[int, str], ...] = ()
+    """(line, message) for what was wrong with the file but did not stop it being read (text not in
+    UTF-8, say): held with the article, so that a build reusing it from the cache reports them too."""
     digest: str = field(default="", compare=False, repr=False)
     """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)
@@ -115,6 +119,17 @@ def as_datetime(value: Published) -> datetime:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
+# What must not reach a terminal as is: C0 and C1 controls (line breaks, escape sequences), the
+# marks that reorder text (bidi overrides and isolates), line and paragraph separators, and lone
+# surrogates (bytes of a file name that are not UTF-8), which no terminal encoding can print.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, with what a terminal would act on written as Python escapes ("\\n", "\\x1b")."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """Bad input, located as `path:line: message`."""
@@ -124,15 +139,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """One line, whatever the file name or the text quoted in the message holds."""
+        return printable(f"{self.path}:{self.line}: {self.message}")
 
 
 class InputError(Exception):
     """Raised by readers and the config loader for input they cannot accept."""
 
     def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
         self.problem = Problem(path, line, message)
+        super().__init__(str(self.problem))
 
     def __reduce__(self) -> tuple[type[InputError], tuple[Path, int, str]]:
         # Raised in a forked renderer, it comes back pickled.

@@ -73,7 +73,7 @@ class Urls:
     """Where each kind of page lives, relative to the site root."""
 
     def article(self, article: Article) -> str:
-        return f"{article.day:%Y/%m}/{article.slug}.html"
+        return f"{article.day.year:04d}/{article.day.month:02d}/{article.slug}.html"  # strftime: "1/01" for year 1
 
     def tag(self, name: str) -> str:
         return f"tags/{slug_of(name)}.html"

@@ -86,6 +86,8 @@ def rebuild(
     else:
         for problem in report.problems:
             say(f"{problem} (skipped)")
+        for warning in report.warnings:
+            say(str(warning))
         say(f"built: {report.rendered} pages rendered, {report.files.written} written, "
             f"{report.files.deleted} deleted, {time.perf_counter() - started:.2f} s")
         broadcaster.publish(None)

@@ -19,28 +19,38 @@ from pathlib import Path
 from .fingerprint import digest_folder
 from .load import settled
 from .load.discover import discover
+from .load.files import ContentFiles, NotReadable
 from .render import Theme
 from .write import Manifest
 
 
-def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -> str | None:
+def survey_inputs(
+    content: Path, environment: str, theme: Theme, strict: bool, follow_symlinks: bool = False
+) -> str | None:
     """A digest of every input of a build of `content` (`environment`: the digest of code, site.yaml
     and templates, see `fingerprint.environment_digest`); None when a file changed too recently for
-    its stat to vouch for its bytes, or cannot be looked at."""
+    its stat to vouch for its bytes, or cannot be looked at. Opens no article file (a named pipe
+    would block)."""
     # The folder as given too: problems are reported with paths under it.
-    digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}".encode())
+    digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}\0{follow_symlinks}".encode())
     for folder in theme.static_dirs:
         digest_folder(digest.update, folder)
     try:
         found = discover(content)
-        root = os.fspath(content)
+        files = ContentFiles(content, follow_symlinks)
         now = time.time_ns()
         for posix in found.articles:
-            status = os.stat(os.path.join(root, posix))
+            try:
+                path, status = files.look(posix)
+            except NotReadable as refusal:  # the same refusal, the same warning
+                digest.update(f"\0{posix}\0refused\0{refusal}".encode())
+                continue
             if not settled(status.st_mtime_ns, status.st_ctime_ns, now):
                 return None
+            # The path read: a symbolic link may be pointed at another file of the same stat.
             digest.update(
-                f"\0{posix}\0{status.st_mtime_ns}\0{status.st_ctime_ns}\0{status.st_size}\0{status.st_ino}".encode()
+                f"\0{posix}\0{path}\0{status.st_mtime_ns}\0{status.st_ctime_ns}\0{status.st_size}"
+                f"\0{status.st_ino}".encode()
             )
     except OSError:
         return None

@@ -25,7 +25,9 @@ from ..parallel import can_fork
 from .body import clean_source, summarise
 from .common import Parsed, date_at, make_slug
 from .discover import discover
+from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
+from .files import ContentFiles, NotReadable
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
@@ -33,7 +35,6 @@ __all__ = ["Loaded", "ParseKey", "Seen", "load_archive", "read_article"]
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
 _JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _BOM = "\ufeff"
 RESERVED_SLUGS = frozenset({"index"})
 ParseKey = tuple[str, str]
@@ -53,24 +54,18 @@ class Loaded:
     seen: Mapping[str, Seen] = field(default_factory=dict, compare=False)
     """Each article file's stat and digest, by path: what the next build may trust without reading
     (bookkeeping, not part of what was loaded: it holds the times files were read)."""
+    warnings: tuple[Problem, ...] = ()
+    """What was wrong with files that were still read (`Article.warnings`), in path order."""
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, Warnings]:
     if not data.strip():
         raise InputError(path, 1, "empty file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, 1, "UTF-16 text, not UTF-8: save the file as UTF-8")
-    if b"\x00" in data:
-        raise InputError(path, 1, "binary file, not an article")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = len(_LINE_BREAK.split(data[: exc.start]))
-        raise InputError(path, line, f"invalid UTF-8 at byte {exc.start}") from None
+    text, warnings = decode(path, data)
     text = clean_source(text.removeprefix(_BOM)).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, 1, "empty file")
-    return text
+    return text, warnings
 
 
 def _parse(path: Path, text: str) -> Parsed:
@@ -91,7 +86,7 @@ def read_article(relative: Path, data: bytes) -> Article:
 
     Pure: raises InputError(relative, line, message) for input it cannot accept.
     """
-    text = _decode(relative, data)
+    text, warnings = _decode(relative, data)
     try:
         parsed = _parse(relative, text)
     except RecursionError:
@@ -121,6 +116,7 @@ def read_article(relative: Path, data: bytes) -> Article:
         teasers=parsed.teasers,
         draft=parsed.draft,
         extra_items=parsed.extra_items,
+        warnings=warnings,
     )
 
 
@@ -185,6 +181,7 @@ def load_archive(
     known: Mapping[ParseKey, Article] | None = None,
     language: str = "fr",
     seen: Mapping[str, Seen] | None = None,
+    follow_symlinks: bool = False,
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -194,17 +191,19 @@ def load_archive(
     A file whose modification time, change time and size are those `seen` (the previous build's
     `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read right
     after a change.
+    Only regular files are read, and only those inside `content_dir` unless `follow_symlinks`
+    (symbolic links to files elsewhere); any other article file is a Problem.
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
-    root = os.fspath(content_dir)
+    files = ContentFiles(content_dir, follow_symlinks)
     outcomes: dict[str, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
     now_seen: dict[str, Seen] = {}
     misses: list[tuple[Path, ParseKey, bytes]] = []
     for posix in found.articles:
         try:
-            status = os.stat(os.path.join(root, posix))
+            path, status = files.look(posix)
             before = seen.get(posix)
             if (
                 before is not None
@@ -215,7 +214,10 @@ def load_archive(
                 outcomes[posix] = parsed[posix, before.digest] = known[posix, before.digest]
                 continue
             read_ns = time.time_ns()
-            data = (content_dir / posix).read_bytes()
+            data, status = files.read(path)
+        except NotReadable as refusal:
+            outcomes[posix] = Problem(Path(posix), 1, str(refusal))
+            continue
         except OSError as exc:
             outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
             continue
@@ -242,7 +244,12 @@ def load_archive(
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
     problems.sort(key=lambda problem: problem.path)
-    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen)
+    warnings = tuple(
+        Problem(content_dir / article.origin, line, message)
+        for article in articles
+        for line, message in article.warnings
+    )
+    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen, warnings)
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.

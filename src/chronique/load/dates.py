@@ -9,11 +9,12 @@ exports get weekdays wrong more often than dates, and the date is what we keep.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from babel.dates import get_day_names, get_month_names
 
+from ..model import Published, as_datetime
 from ..text import fold
 
 # en_GB contributes "Sept", which CLDR's plain English abbreviations lack.
@@ -86,11 +87,28 @@ def _build(year: int, month: int, day: int, shown: str) -> date:
         raise ValueError(f"impossible date '{shown}': {exc}") from None
 
 
+def in_range(value: Published) -> Published:
+    """`value`, when its instant in UTC is one Python can hold; else ValueError.
+
+    The pipeline sorts and dates feeds in UTC: 0001-01-01T00:00+05:00 is still year 0 there, and
+    9999-12-31T23:00-05:00 already year 10000."""
+    try:
+        as_datetime(value).astimezone(UTC)
+    except OverflowError:
+        shown = value.isoformat()
+        raise ValueError(f"date '{shown}' out of range: in UTC it falls outside the years 1 to 9999") from None
+    return value
+
+
 def parse_date(text: str) -> date | datetime:
     """Read a date as archives print it; raise ValueError saying what is wrong.
 
     A time makes it a `datetime` (aware when an offset is given); otherwise a plain `date`.
     """
+    return in_range(_parse_date(text))
+
+
+def _parse_date(text: str) -> date | datetime:
     shown = " ".join(text.split())
     if not shown:
         raise ValueError(f"empty date: {EXPECTED}")

@@ -38,6 +38,9 @@ def is_article_name(name: str) -> bool:
 def discover(content_dir: Path) -> Found:
     """Walk `content_dir` in sorted order; never follows symbolic links to folders (no cycles).
 
+    Candidates are picked by name: what each is (a link, a named pipe...) is for the reader to see
+    (`files.ContentFiles`), just before it reads.
+
     Raises OSError only when `content_dir` itself cannot be listed.
     """
     articles: list[str] = []
@@ -61,8 +64,8 @@ def discover(content_dir: Path) -> Found:
                     skipped.append(Path(path))
                 elif not (top and entry.name in THEME_FOLDERS):
                     walk(entry.path, path)
-            elif entry.is_dir():
-                skipped.append(Path(path))  # a link to a folder could loop back on the archive
+            elif entry.is_symlink() and os.path.isdir(entry.path):
+                skipped.append(Path(path))  # a link to a folder could loop back on the archive or leave it
             elif is_article_name(entry.name):
                 articles.append(path)
             else:

@@ -9,6 +9,7 @@ from typing import Any
 from ..model import InputError, Published, Source
 from .body import clean_line, html_text, render_markdown
 from .common import Parsed, date_at, make_slug, make_source, split_list, unique_words
+from .dates import in_range
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
 
 KNOWN = frozenset(
@@ -69,8 +70,11 @@ class _Fields:
         value = self.value("date")
         if value is None or value == "":
             return None
-        if isinstance(value, date):
-            return value
+        if isinstance(value, date):  # YAML and TOML read dates themselves
+            try:
+                return in_range(value)
+            except ValueError as error:
+                raise self.error("date", str(error)) from None
         if isinstance(value, str):
             return date_at(self.path, self.header.key_line(self.known["date"][0]), value)
         raise self.error("date", f"'date' must be a date such as 2024-10-30, not {_kind(value)}")
