@@ -16,7 +16,7 @@ from .load import Loaded, load_archive
 from .model import Article, InputError, Problem
 from .parallel import gc_paused
 from .plan import Page, PathCollision, merge_outputs, plan_site
-from .render import Progress, collect_static, render_site, theme_for
+from .render import Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
     BuiltFrom,
@@ -42,9 +42,21 @@ class BuildRequest:
     clean: bool = False
     """Ignore the cache: parse and render everything again."""
     cwd: Path = field(default_factory=Path.cwd)
+    theme: Path | None = None
+    """The folder of the site's templates/ and static/; None: site.yaml's `theme:`, else beside site.yaml,
+    else beside the content folder (see `render.theme_folder`)."""
+
+    def config_file(self) -> Path | None:
+        return self.config or find_config(self.content, self.cwd)
 
     def site_config(self) -> SiteConfig:
-        return load_config(self.config or find_config(self.content, self.cwd))
+        return load_config(self.config_file())
+
+    def theme_dir(self, config: SiteConfig) -> Path:
+        return theme_folder(self.content, self.config_file(), config.theme, self.theme)
+
+    def site_theme(self, config: SiteConfig) -> Theme:
+        return theme_for(self.theme_dir(config), self.content)
 
     @property
     def cache(self) -> Path:
@@ -93,7 +105,7 @@ def build_site(
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
-    theme = theme_for(request.content)
+    theme = request.site_theme(config)
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
@@ -117,7 +129,8 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
-    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems) if inputs else None
+    problems = (*loaded.problems, *theme.warnings)
+    made_from = BuiltFrom(inputs, len(archive.articles), problems) if inputs else None
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
@@ -129,7 +142,7 @@ def build_site(
         pages=len(files) + len(unchanged),
         rendered=len(stale),
         files=written,
-        problems=loaded.problems,
+        problems=problems,
         timings=clock.laps(),
     )
 
@@ -140,9 +153,9 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     The preview server asks once its watcher runs, for an edit made during its first build."""
     try:
         config = request.site_config()
+        theme = request.site_theme(config)
     except BUILD_ERRORS:
         return True
-    theme = theme_for(request.content)
     _, built_from = read_manifest(_manifest_path(request))
     inputs = survey_inputs(request.content, environment_digest(config, theme), theme, request.strict)
     return inputs is None or built_from is None or built_from.inputs != inputs

@@ -25,6 +25,9 @@ from .write import UnsafeOutput, check_output_dir
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="chronique", description="Static site generator for news archives.")
     root.add_argument("--version", action="version", version=f"chronique {__version__}")
@@ -33,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     build.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     build.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    build.add_argument("--theme", type=Path, help=THEME_HELP)
     build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
@@ -41,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    serve.add_argument("--theme", type=Path, help=THEME_HELP)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
@@ -79,6 +84,7 @@ def run_build(options: argparse.Namespace) -> int:
         config=options.config,
         strict=options.strict,
         clean=options.clean,
+        theme=options.theme,
     )
     started = time.perf_counter()
     try:
@@ -93,7 +99,7 @@ def run_build(options: argparse.Namespace) -> int:
         _err("interrupted: files not yet replaced keep their previous version")
         return EXIT_INTERRUPTED
     for problem in report.problems:
-        _err(f"{problem} (skipped)")
+        _err(problem.reported())
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
     return EXIT_OK
@@ -102,7 +108,7 @@ def run_build(options: argparse.Namespace) -> int:
 def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
-    request = BuildRequest(content=options.content, output=options.output, config=options.config)
+    request = BuildRequest(content=options.content, output=options.output, config=options.config, theme=options.theme)
     try:
         check_output_dir(request.output, request.content, request.cwd)
         return serve(request, options.host, options.port)
@@ -135,7 +141,7 @@ def run_related(options: argparse.Namespace) -> int:
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     for problem in loaded.problems:
-        _err(f"{problem} (skipped)")
+        _err(problem.reported())
     by_slug = {article.slug: article for article in archive.articles}
     article = by_slug.get(options.slug)
     if article is None:

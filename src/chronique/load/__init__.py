@@ -121,6 +121,7 @@ def read_article(relative: Path, data: bytes) -> Article:
         teasers=parsed.teasers,
         draft=parsed.draft,
         extra_items=parsed.extra_items,
+        warnings=parsed.warnings,
     )
 
 
@@ -241,6 +242,7 @@ def load_archive(
     problems += [
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
+    problems += [replace(warning, path=content_dir / warning.path) for item in articles for warning in item.warnings]
     problems.sort(key=lambda problem: problem.path)
     return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen)
 
