@@ -139,6 +139,11 @@ def test_a_saved_page_with_an_unsafe_canonical_link_is_published_without_it(tmp_
         ("mailto:a@b.c", None),
         ("blob:https://a/b", None),
         ("localhost:8000/a", None),
+        ("\u200bjavascript:alert(1)", None),
+        ("\u00a0javascript:alert(1)", None),
+        ("java script:alert(1)", None),
+        ("/a:b?c=d:e#f:g", "/a:b?c=d:e#f:g"),
+        ("https:example.org", "https:example.org"),
     ],
 )
 def test_safe_url_reads_urls_as_browsers_do(url: str, kept: str | None) -> None:
