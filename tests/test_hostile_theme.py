@@ -81,8 +81,8 @@ def test_the_warning_of_a_dropped_url_is_given_again_by_a_build_reading_the_cach
     write_article(content, "a.md", "Titre", "2024-10-30", source_url="javascript:alert(1)")
     for _ in range(2):
         report = build(content, tmp_path / "site")
-        [problem] = report.problems
-        assert (problem.path, problem.line, problem.skipped) == (content / "a.md", 4, False)
+        [warning] = report.warnings
+        assert (warning.path, warning.line, report.problems) == (content / "a.md", 4, ())
 
 
 @pytest.mark.parametrize(
@@ -109,9 +109,9 @@ def test_a_saved_page_with_an_unsafe_canonical_link_is_published_without_it(tmp_
         "utf-8",
     )
     report = build(content, tmp_path / "site")
-    assert report.articles == 4
-    [problem] = report.problems
-    assert (problem.path, problem.line, problem.skipped) == (content / "page.html", 2, False)
+    assert (report.articles, report.problems) == (4, ())
+    [warning] = report.warnings
+    assert (warning.path, warning.line) == (content / "page.html", 2)
     links = links_of(tmp_path / "site")
     assert not [link for link in links if BAD_SCHEMES.match(link)]
     assert "https://exemple.org/a" in links

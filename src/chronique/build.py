@@ -70,7 +70,11 @@ class BuildReport:
     rendered: int
     files: WriteReport
     problems: tuple[Problem, ...]
+    """Files skipped."""
     timings: tuple[tuple[str, float], ...]
+    warnings: tuple[Problem, ...] = ()
+    """What was wrong with articles that were still published (see `Loaded.warnings`), and theme
+    folders found in the content folder, which are not used (see `render.theme_for`)."""
 
 
 class BuildFailed(Exception):
@@ -129,8 +133,8 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
-    problems = (*loaded.problems, *theme.warnings)
-    made_from = BuiltFrom(inputs, len(archive.articles), problems) if inputs else None
+    warnings = (*loaded.warnings, *theme.warnings)
+    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings) if inputs else None
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
@@ -142,8 +146,9 @@ def build_site(
         pages=len(files) + len(unchanged),
         rendered=len(stale),
         files=written,
-        problems=problems,
+        problems=loaded.problems,
         timings=clock.laps(),
+        warnings=warnings,
     )
 
 
@@ -196,6 +201,7 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         files=WriteReport(written=0, unchanged=len(manifest), deleted=0),
         problems=built_from.problems,
         timings=timings,
+        warnings=built_from.warnings,
     )
 
 

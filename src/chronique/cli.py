@@ -18,13 +18,12 @@ from . import __version__
 from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
 from .cache import read_parsed
 from .load import load_archive
+from .model import Problem
 from .new import create_article
 from .plan import Page
 from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
 THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
 
 
@@ -98,8 +97,7 @@ def run_build(options: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _err("interrupted: files not yet replaced keep their previous version")
         return EXIT_INTERRUPTED
-    for problem in report.problems:
-        _err(problem.reported())
+    _report_problems(report.problems, report.warnings)
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
     return EXIT_OK
@@ -140,8 +138,7 @@ def run_related(options: argparse.Namespace) -> int:
         archive = enrich(publishable(loaded), config)
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
-    for problem in loaded.problems:
-        _err(problem.reported())
+    _report_problems(loaded.problems, loaded.warnings)
     by_slug = {article.slug: article for article in archive.articles}
     article = by_slug.get(options.slug)
     if article is None:
@@ -186,8 +183,16 @@ def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose
     print(
         f"{report.articles} articles read, {report.pages} pages in {request.output}/ ({report.rendered} rendered; "
         f"{files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
-        f"{len(report.problems)} warnings, {seconds:.2f} s"
+        f"{len(report.problems) + len(report.warnings)} warnings, {seconds:.2f} s"
     )
+
+
+def _report_problems(problems: Sequence[Problem], warnings: Sequence[Problem]) -> None:
+    """One line each: files skipped, then what was wrong with files still published."""
+    for problem in problems:
+        _err(f"{problem} (skipped)")
+    for warning in warnings:
+        _err(str(warning))
 
 
 def _err(message: str) -> None:

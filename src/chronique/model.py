@@ -72,9 +72,9 @@ class Article:
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
-    warnings: tuple[Problem, ...] = ()
-    """What was dropped from the file (such as a link no page may carry), located in it: reported on
-    every build, the article's cached or not."""
+    warnings: tuple[tuple[int, str], ...] = ()
+    """(line, message) for what was wrong with the file but did not stop it being read (text not in
+    UTF-8, say): held with the article, so that a build reusing it from the cache reports them too."""
     digest: str = field(default="", compare=False, repr=False)
     """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)
@@ -125,16 +125,9 @@ class Problem:
     path: Path
     line: int
     message: str
-    skipped: bool = True
-    """Whether the file was left out of the site; False for a warning about a file still published
-    (such as a link dropped from it)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-    def reported(self) -> str:
-        """The line a build prints for it, which says whether the file was left out."""
-        return f"{self} (skipped)" if self.skipped else str(self)
 
 
 class InputError(Exception):

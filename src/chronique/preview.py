@@ -90,7 +90,9 @@ def rebuild(
         message = failure_message(error)
     else:
         for problem in report.problems:
-            say(problem.reported())
+            say(f"{problem} (skipped)")
+        for warning in report.warnings:
+            say(str(warning))
         say(f"built: {report.rendered} pages rendered, {report.files.written} written, "
             f"{report.files.deleted} deleted, {time.perf_counter() - started:.2f} s")
         broadcaster.publish(None)

@@ -83,7 +83,7 @@ def theme_for(folder: Path, content_dir: Path) -> Theme:
     }
     warnings = tuple(
         Problem(content_dir / part, 1, f"not used as the theme (content is data, never code): move it to "
-                                       f"{folder / part}", skipped=False)
+                                       f"{folder / part}")
         for part in THEME_PARTS
         if (content_dir / part).is_dir()
     )

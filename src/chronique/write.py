@@ -60,6 +60,7 @@ class BuiltFrom:
     inputs: str
     articles: int
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 def check_output_dir(output: Path, content: Path, cwd: Path) -> None:
@@ -218,10 +219,11 @@ def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
         built = data.get("built_from")
         if built is None:
             return files, None
-        problems = tuple(
-            Problem(Path(path), line, message, bool(skipped)) for path, line, message, skipped in built["problems"]
+        problems, warnings = (
+            tuple(Problem(Path(path), line, message) for path, line, message in built.get(key, ()))
+            for key in ("problems", "warnings")
         )
-        return files, BuiltFrom(str(built["inputs"]), int(built["articles"]), problems)
+        return files, BuiltFrom(str(built["inputs"]), int(built["articles"]), problems, warnings)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, None
 
@@ -234,9 +236,8 @@ def _write_manifest(manifest: Path, records: Mapping[str, FileRecord], built_fro
         data["built_from"] = {
             "inputs": built_from.inputs,
             "articles": built_from.articles,
-            "problems": [
-                [str(problem.path), problem.line, problem.message, problem.skipped] for problem in built_from.problems
-            ],
+            "problems": [[str(problem.path), problem.line, problem.message] for problem in built_from.problems],
+            "warnings": [[str(problem.path), problem.line, problem.message] for problem in built_from.warnings],
         }
     # No indent: json then runs its C encoder, ten times faster on a large site's manifest.
     replace_file(manifest, json.dumps(data, separators=(",", ":")).encode("utf-8"))

@@ -53,6 +53,8 @@ class Loaded:
     seen: Mapping[str, Seen] = field(default_factory=dict, compare=False)
     """Each article file's stat and digest, by path: what the next build may trust without reading
     (bookkeeping, not part of what was loaded: it holds the times files were read)."""
+    warnings: tuple[Problem, ...] = ()
+    """What was wrong with files that were still read (`Article.warnings`), in path order."""
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -242,9 +244,13 @@ def load_archive(
     problems += [
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
-    problems += [replace(warning, path=content_dir / warning.path) for item in articles for warning in item.warnings]
     problems.sort(key=lambda problem: problem.path)
-    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen)
+    warnings = tuple(
+        Problem(content_dir / article.origin, line, message)
+        for article in articles
+        for line, message in article.warnings
+    )
+    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen, warnings)
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from slugify import slugify
 
 from ..links import normalised_url, safe_url
-from ..model import InputError, Problem, Published, Source, Teaser
+from ..model import InputError, Published, Source, Teaser
 from ..text import fold
 from .body import clean_line
 from .dates import parse_date
@@ -36,8 +36,8 @@ class Parsed:
     teasers: tuple[Teaser, ...] = ()
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    """What was dropped from a file still published, located in it."""
+    warnings: tuple[tuple[int, str], ...] = ()
+    """(line, message) for what was dropped from the file (see `Article.warnings`)."""
 
 
 def date_at(path: Path, line: int, text: str) -> Published:
@@ -74,15 +74,14 @@ def host_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def make_source(name: str, url: str, path: Path, line: int) -> tuple[Source, tuple[Problem, ...]]:
-    """A source (named after its URL's host when it has no name), and a warning located at `line` of
-    `path` when its URL is not one a page may link (see `links.safe_url`): that URL is dropped."""
+def make_source(name: str, url: str, line: int) -> tuple[Source, tuple[tuple[int, str], ...]]:
+    """A source (named after its URL's host when it has no name), and a warning for `line` when its
+    URL is not one a page may link (see `links.safe_url`): that URL is dropped."""
     name, url = clean_line(name), clean_line(normalised_url(url))
     if not url or safe_url(url) is not None:
         return Source(name=name or host_name(url), url=url), ()
     shown = url if len(url) <= 80 else url[:79] + "…"
-    warning = Problem(path, line, f"source URL {shown!r} dropped: only http, https and relative links", skipped=False)
-    return Source(name=name), (warning,)
+    return Source(name=name), ((line, f"source URL {shown!r} dropped: only http, https and relative links"),)
 
 
 def unique_words(values: list[str]) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..model import InputError, Problem, Published, Source
+from ..model import InputError, Published, Source
 from .body import clean_line, html_text, render_markdown
 from .common import Parsed, date_at, make_slug, make_source, split_list, unique_words
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
@@ -97,7 +97,7 @@ class _Fields:
             raise self.error("slug", f"slug {value!r} has no character usable in a URL")
         return slug
 
-    def source(self) -> tuple[Source, tuple[Problem, ...]]:
+    def source(self) -> tuple[Source, tuple[tuple[int, str], ...]]:
         """The source, and a warning when its URL may not be linked (the URL is then dropped)."""
         value = self.value("source")
         self.text("source_url")  # type errors
@@ -110,7 +110,7 @@ class _Fields:
             name = self.text("source")
             if name.startswith(("http://", "https://")) and not url:
                 name, url, key = "", name, "source"
-        return make_source(name, url, self.path, self.header.key_line(self.known.get(key, (key,))[0]))
+        return make_source(name, url, self.header.key_line(self.known.get(key, (key,))[0]))
 
 
 def _kind(value: object) -> str:

@@ -147,7 +147,6 @@ def read_html(path: Path, text: str) -> Parsed:
     source, warnings = make_source(
         _attr(_meta(soup, property="og:site_name"), "content"),
         _attr(address, "href" if address is canonical else "content"),
-        path,
         address.sourceline or 1 if address is not None else 1,
     )
     tags = [_attr(tag, "content") for tag in soup.find_all("meta", attrs={"property": "article:tag"})]

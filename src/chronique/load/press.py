@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import InputError, Problem, Published, Source, Teaser
+from ..model import InputError, Published, Source, Teaser
 from ..text import fold
 from .body import clean_line, paragraphs_html
 from .common import Parsed, date_at, make_source, unique_words
@@ -86,7 +86,7 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
     teaser_lines: list[str] = []
     source = Source()
     zone = "credit" if date is not None else "end"
-    warnings: tuple[Problem, ...] = ()
+    warnings: tuple[tuple[int, str], ...] = ()
     first = body_end + (1 if date is not None else 0)
     for number, raw in enumerate(lines[first:], start=first + 1):
         line = clean_line(raw)
@@ -102,7 +102,7 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
             if match := (_SOURCE_WEB.fullmatch(line) or _SOURCE.fullmatch(line)):
                 name = match.group("name").strip()
                 is_url = name.startswith(("http://", "https://"))
-                source, warnings = make_source("" if is_url else name, name if is_url else "", path, number)
+                source, warnings = make_source("" if is_url else name, name if is_url else "", number)
         elif zone == "tags":
             tags.extend(line.split(","))
         elif zone == "teasers":

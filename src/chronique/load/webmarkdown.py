@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import InputError, Problem, Published, Source
+from ..model import InputError, Published, Source
 from ..text import fold
 from .body import clean_line, html_text, render_markdown
 from .common import Parsed, date_at, make_source
@@ -48,7 +48,7 @@ def _blocks(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
     return found
 
 
-def _source_line(block: str, path: Path, line: int) -> tuple[Source, tuple[Problem, ...]] | None:
+def _source_line(block: str, line: int) -> tuple[Source, tuple[tuple[int, str], ...]] | None:
     if "\n" in block.strip():
         return None
     match = _SOURCE.fullmatch(_BOLD.sub("", block).strip())
@@ -58,9 +58,9 @@ def _source_line(block: str, path: Path, line: int) -> tuple[Source, tuple[Probl
     if link := _LINKED.search(value):
         url = link.group("a") or link.group("b") or link.group("c")
         label = (link.group("label") or "").strip()
-        return make_source("" if label.startswith(("http://", "https://")) else label, url, path, line)
+        return make_source("" if label.startswith(("http://", "https://")) else label, url, line)
     # A long "Source : …" is a sentence about sources, not a credit line.
-    return make_source(value, "", path, line) if len(value) <= 60 else None
+    return make_source(value, "", line) if len(value) <= 60 else None
 
 
 def _without_title(rest: str, title: str) -> str:
@@ -102,7 +102,7 @@ def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
 
     date: Published | None = None
     source = Source()
-    warnings: tuple[Problem, ...] = ()
+    warnings: tuple[tuple[int, str], ...] = ()
     body: list[str] = []
     for number, (line_no, block_lines) in enumerate(_blocks(lines, start + 1)):
         block = "\n".join(block_lines).strip()
@@ -111,7 +111,7 @@ def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
             rest = _without_title(split[1].strip().lstrip("-–—:.,").strip(), title)
             if rest:
                 body.append(rest)
-        elif (found := _source_line(block, path, line_no)) is not None:
+        elif (found := _source_line(block, line_no)) is not None:
             source, warnings = found
         elif (heading_match := _SUBHEADING.fullmatch(_unwrap(block))) and "\n" not in block:
             body.append("## " + _BOLD.sub("", heading_match.group("heading")))
