@@ -16,7 +16,7 @@ from .load import Loaded, load_archive
 from .model import Article, InputError, Problem
 from .parallel import gc_paused
 from .plan import Page, PathCollision, merge_outputs, plan_site
-from .render import Progress, collect_static, render_site, theme_for
+from .render import Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
     BuiltFrom,
@@ -45,9 +45,21 @@ class BuildRequest:
     follow_symlinks: bool = False
     """Read articles that are symbolic links to files outside the content folder (by default only
     links to files inside it are followed)."""
+    theme: Path | None = None
+    """The folder of the site's templates/ and static/; None: site.yaml's `theme:`, else beside site.yaml,
+    else beside the content folder (see `render.theme_folder`)."""
+
+    def config_file(self) -> Path | None:
+        return self.config or find_config(self.content, self.cwd)
 
     def site_config(self) -> SiteConfig:
-        return load_config(self.config or find_config(self.content, self.cwd))
+        return load_config(self.config_file())
+
+    def theme_dir(self, config: SiteConfig) -> Path:
+        return theme_folder(self.content, self.config_file(), config.theme, self.theme)
+
+    def site_theme(self, config: SiteConfig) -> Theme:
+        return theme_for(self.theme_dir(config), self.content)
 
     @property
     def cache(self) -> Path:
@@ -64,7 +76,8 @@ class BuildReport:
     """Files skipped."""
     timings: tuple[tuple[str, float], ...]
     warnings: tuple[Problem, ...] = ()
-    """What was wrong with articles that were still published (see `Loaded.warnings`)."""
+    """What was wrong with articles that were still published (see `Loaded.warnings`), and theme
+    folders found in the content folder, which are not used (see `render.theme_for`)."""
 
 
 class BuildFailed(Exception):
@@ -99,7 +112,7 @@ def build_site(
     clock = _StageClock()
     check_output_dir(request.output, request.content, request.cwd)
     config = request.site_config()
-    theme = theme_for(request.content)
+    theme = request.site_theme(config)
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
@@ -127,7 +140,8 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
-    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, loaded.warnings) if inputs else None
+    warnings = (*loaded.warnings, *theme.warnings)
+    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings) if inputs else None
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
@@ -141,7 +155,7 @@ def build_site(
         files=written,
         problems=loaded.problems,
         timings=clock.laps(),
-        warnings=loaded.warnings,
+        warnings=warnings,
     )
 
 
@@ -151,9 +165,9 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     The preview server asks once its watcher runs, for an edit made during its first build."""
     try:
         config = request.site_config()
+        theme = request.site_theme(config)
     except BUILD_ERRORS:
         return True
-    theme = theme_for(request.content)
     _, built_from = read_manifest(_manifest_path(request))
     inputs = survey_inputs(
         request.content, environment_digest(config, theme), theme, request.strict, request.follow_symlinks

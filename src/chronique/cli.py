@@ -25,6 +25,7 @@ from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
+THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     build.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     build.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    build.add_argument("--theme", type=Path, help=THEME_HELP)
     build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--quiet", action="store_true", help="print errors only")
@@ -44,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
     serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    serve.add_argument("--theme", type=Path, help=THEME_HELP)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
@@ -84,6 +87,7 @@ def run_build(options: argparse.Namespace) -> int:
         strict=options.strict,
         clean=options.clean,
         follow_symlinks=options.follow_symlinks,
+        theme=options.theme,
     )
     started = time.perf_counter()
     try:
@@ -107,7 +111,11 @@ def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
     request = BuildRequest(
-        content=options.content, output=options.output, config=options.config, follow_symlinks=options.follow_symlinks
+        content=options.content,
+        output=options.output,
+        config=options.config,
+        theme=options.theme,
+        follow_symlinks=options.follow_symlinks,
     )
     try:
         check_output_dir(request.output, request.content, request.cwd)

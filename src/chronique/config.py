@@ -79,11 +79,16 @@ class SiteConfig(_Strict):
     taxonomy: dict[str, TaxonomyRule] = {}
     """Topic tag -> its rule; config order is the order topic tags are shown in."""
     related: RelatedConfig = RelatedConfig()
+    theme: str = ""
+    """The folder of the site's own templates/ and static/, relative to site.yaml (default: the folder
+    of site.yaml, or of the content folder when site.yaml is inside it). Never inside the content folder."""
 
     @field_validator("base_url")
     @classmethod
     def _absolute_url(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
+        # Printed in <base href>, canonical links, feeds, the sitemap and robots.txt (not escaped): no
+        # space, tab, newline or control character, which a browser strips and a text file breaks on.
+        if value and not (value.startswith(("http://", "https://")) and value.isprintable() and " " not in value):
             raise ValueError("must be an absolute http(s) URL, such as https://example.org/archive/")
         return value.rstrip("/") + "/" if value else ""
 

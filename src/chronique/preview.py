@@ -14,6 +14,7 @@ from watchdog.observers import Observer
 from .build import BUILD_ERRORS, BuildRequest, build_site, changed_since_last_build, failure_message, warm_up
 from .cache import BuildMemory
 from .config import CONFIG_NAME
+from .render import THEME_PARTS
 from .server import Broadcaster, is_loopback, make_server, url_for
 
 DEBOUNCE_SECONDS = 0.2
@@ -32,7 +33,11 @@ class SourceWatcher(FileSystemEventHandler):
     def __init__(self, request: BuildRequest, changed: threading.Event) -> None:
         self.changed = changed
         content = request.content.resolve()
-        self.trees = [content, content.parent / "templates", content.parent / "static"]
+        try:
+            theme = request.theme_dir(request.site_config()).resolve()
+        except BUILD_ERRORS:  # the build reports it
+            theme = content.parent
+        self.trees = [content, *(theme / part for part in THEME_PARTS)]
         self.files = {content.parent / CONFIG_NAME, request.cwd.resolve() / CONFIG_NAME}
         if request.config:
             self.files.add(request.config.resolve())

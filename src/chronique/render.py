@@ -1,27 +1,29 @@
 """render: planned pages -> bytes, through Jinja templates.
 
-Templates come from the user's `templates/` folder first, then the built-in
-theme. Every internal link goes through `href()`, which makes it relative to
-the page being rendered, so the site browses from file:// and from any
-sub-path of a web server alike.
+Templates come from the theme folder's `templates/` first (the project folder,
+never the content folder: content is data), then the built-in theme; they run
+in Jinja's sandbox. Every internal link goes through `href()`, which makes it
+relative to the page being rendered, so the site browses from file:// and from
+any sub-path of a web server alike.
 """
 
 from __future__ import annotations
 
 import posixpath
-import traceback
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from .config import SiteConfig
 from .i18n import Language, language
-from .model import Article, InputError
+from .links import safe_url_filter
+from .model import Article, InputError, Problem
 from .parallel import can_fork, forked
 from .plan import URLS, Page
 from .text import folded_words
@@ -43,20 +45,52 @@ class Theme:
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]
     """Later folders win: built-in assets first, then the user's."""
+    warnings: tuple[Problem, ...] = ()
+    """`templates/` or `static/` folders found in the content folder, which are not used."""
 
 
-def theme_for(content_dir: Path) -> Theme:
-    """`templates/` and `static/` beside (or inside) the content folder override the built-in theme."""
-    def user_dirs(name: str) -> tuple[Path, ...]:
-        candidates = (content_dir.parent / name, content_dir / name)
-        return tuple(dict.fromkeys(path.resolve() for path in candidates if path.is_dir()))
+THEME_PARTS = ("templates", "static")
 
-    builtin_templates, builtin_static = builtin_dir("templates").resolve(), builtin_dir("static").resolve()
-    user_templates = tuple(p for p in user_dirs("templates") if p != builtin_templates)
-    user_static = tuple(p for p in user_dirs("static") if p != builtin_static)
+
+def theme_folder(content_dir: Path, config_file: Path | None, configured: str, chosen: Path | None) -> Path:
+    """The folder whose `templates/` and `static/` override the built-in theme: `chosen` (--theme),
+    else site.yaml's `theme:` (relative to site.yaml), else the project folder: the one of site.yaml
+    when site.yaml is outside the content folder, else the content folder's parent."""
+    if chosen is not None:
+        folder, named_in = chosen, chosen
+    elif config_file is not None and configured:
+        folder, named_in = config_file.parent / configured, config_file
+    elif config_file is not None and not config_file.resolve().is_relative_to(content_dir.resolve()):
+        return config_file.parent
+    else:
+        return content_dir.resolve().parent
+    if not folder.is_dir():
+        raise InputError(named_in, 1, f"no such theme folder: {folder}")
+    return folder
+
+
+def theme_for(folder: Path, content_dir: Path) -> Theme:
+    """The theme of `folder` (see `theme_folder`) over the built-in one. Content is data, never code:
+    a theme folder inside the content folder is refused, and a `templates/` or `static/` folder in
+    the content folder is never read (only warned about)."""
+    content = content_dir.resolve()
+    parts = {part: (folder / part).resolve() for part in THEME_PARTS}
+    if any(path.is_relative_to(content) for path in (folder.resolve(), *parts.values())):
+        raise InputError(folder, 1, "a theme folder inside the content folder is refused (content is data, never "
+                                    "code): name one outside it")
+    user = {
+        part: (path,) if path.is_dir() and path != builtin_dir(part).resolve() else () for part, path in parts.items()
+    }
+    warnings = tuple(
+        Problem(content_dir / part, 1, f"not used as the theme (content is data, never code): move it to "
+                                       f"{folder / part}")
+        for part in THEME_PARTS
+        if (content_dir / part).is_dir()
+    )
     return Theme(
-        template_dirs=(*reversed(user_templates), builtin_templates),
-        static_dirs=(builtin_static, *user_static),
+        template_dirs=(*user["templates"], builtin_dir("templates").resolve()),
+        static_dirs=(builtin_dir("static").resolve(), *user["static"]),
+        warnings=warnings,
     )
 
 
@@ -91,28 +125,78 @@ def _render_pages(
         try:
             template = env.get_template(page.template)
             text = template.render(page.context, page_path=page.path)
-        except jinja2.TemplateSyntaxError as exc:
-            raise InputError(Path(exc.filename or exc.name or page.template), exc.lineno, exc.message or "") from None
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-            path, line = _template_location(exc, page.template)
-            raise InputError(path, line, f"while rendering {page.path}: {exc}") from None
+        except Exception as exc:  # a theme's template can fail in any way: each is one line naming it
+            raise template_failure(exc, page) from None
         rendered[page.path] = text.encode("utf-8")
     return rendered
 
 
+MESSAGE_LIMIT = 300
+"""Characters of an exception's message kept in the one line that reports it."""
+
+
+def template_failure(exc: Exception, page: Page) -> InputError:
+    """`template:line: message` on one short line, for any exception a template raised (one that
+    survives pickling, as it may come from a forked renderer)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path, line, message = Path(exc.filename or exc.name or page.template), exc.lineno, exc.message or ""
+    else:
+        path, line = _template_location(exc, page.template)
+        message = f"while rendering {page.path}: {_describe(exc)}"
+    message = " ".join(message.split())
+    return InputError(path, line, message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…")
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"no template named {exc.name!r}"
+    if isinstance(exc, RecursionError):
+        return "templates that include, extend or call themselves without end"
+    if isinstance(exc, jinja2.TemplateError):  # its message says it all (undefined name, unsafe access...)
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _template_location(exc: BaseException, fallback: str) -> tuple[Path, int]:
-    """Jinja rewrites tracebacks so that template frames carry the template's file and line."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt", ".js")):
-            return Path(frame.filename), frame.lineno or 1
-    return Path(fallback), 1
+    """Jinja rewrites tracebacks so that template frames carry the template's file and line: the
+    innermost frame that is not Python code is the template line that failed."""
+    frame = exc.__traceback__
+    found: tuple[Path, int] = (Path(fallback), 1)
+    while frame is not None:  # not traceback.extract_tb: a runaway recursion leaves thousands of frames
+        filename = frame.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            found = (Path(filename), frame.tb_lineno)
+        frame = frame.tb_next
+    return found
+
+
+class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no attribute starting with "_", no mutation of the values passed in), which
+    also lets templates print paths but not use them: only the attributes of a pure path are safe."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # Whether an attribute is safe depends only on the object's type and the attribute's name
+        # (see jinja2.sandbox), and a site's pages read the same few hundred thousands of times.
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            pure = not isinstance(obj, Path) or hasattr(PurePath, attr)
+            safe = self._safe_attributes[key] = pure and super().is_safe_attribute(obj, attr, value)
+        return safe
 
 
 def make_environment(config: SiteConfig, theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Sandbox(
         loader=jinja2.FileSystemLoader([str(path) for path in theme.template_dirs]),
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True),
+        # Anything but plain text and scripts is escaped, whatever a theme names its templates.
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), disabled_extensions=("txt", "js"), default=True
+        ),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -136,6 +220,7 @@ def make_environment(config: SiteConfig, theme: Theme, compiled: Path | None = N
         iso=lambda value: value.isoformat(),
         rfc3339=lambda article: article.published.isoformat(),
         month_name=lang.month_name,
+        safe_url=safe_url_filter,
     )
     return env
 

@@ -35,6 +35,8 @@ def survey_inputs(
     digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}\0{follow_symlinks}".encode())
     for folder in theme.static_dirs:
         digest_folder(digest.update, folder)
+    for warning in theme.warnings:  # a templates/ folder put in the content folder is reported
+        digest.update(f"\0{warning}".encode())
     try:
         found = discover(content)
         files = ContentFiles(content, follow_symlinks)

@@ -116,7 +116,7 @@ def read_article(relative: Path, data: bytes) -> Article:
         teasers=parsed.teasers,
         draft=parsed.draft,
         extra_items=parsed.extra_items,
-        warnings=warnings,
+        warnings=warnings + parsed.warnings,
     )
 
 

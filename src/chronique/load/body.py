@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from ..links import safe_url
+
 SUMMARY_LIMIT = 280
 
 # Ordinary whitespace collapses; no-break spaces stay, French typography puts them before ":;!?».
@@ -41,6 +43,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "li": {"id"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# nh3 judges the schemes of href and src itself, not of cite: that one goes through `links.safe_url`.
+_UNJUDGED_URL_ATTRIBUTES = frozenset({"cite"})
 
 _BLOCKS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "figcaption", "caption", "tr"}
@@ -70,8 +74,14 @@ def sanitise(fragment: str) -> str:
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_linkable,
     )
     return cleaned.strip()
+
+
+def _linkable(tag: str, attribute: str, value: str) -> str | None:
+    """An attribute's value, or None (dropped) for a URL no page may link."""
+    return safe_url(value) if attribute in _UNJUDGED_URL_ATTRIBUTES else value
 
 
 _converters = threading.local()

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
+from ..links import normalised_url, safe_url
 from ..model import InputError, Published, Source, Teaser
 from ..text import fold
 from .body import clean_line
@@ -35,6 +36,8 @@ class Parsed:
     teasers: tuple[Teaser, ...] = ()
     draft: bool = False
     extra_items: tuple[tuple[str, Any], ...] = ()
+    warnings: tuple[tuple[int, str], ...] = ()
+    """(line, message) for what was dropped from the file (see `Article.warnings`)."""
 
 
 def date_at(path: Path, line: int, text: str) -> Published:
@@ -71,9 +74,14 @@ def host_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def make_source(name: str, url: str) -> Source:
-    name, url = clean_line(name), clean_line(url)
-    return Source(name=name or host_name(url), url=url)
+def make_source(name: str, url: str, line: int) -> tuple[Source, tuple[tuple[int, str], ...]]:
+    """A source (named after its URL's host when it has no name), and a warning for `line` when its
+    URL is not one a page may link (see `links.safe_url`): that URL is dropped."""
+    name, url = clean_line(name), clean_line(normalised_url(url))
+    if not url or safe_url(url) is not None:
+        return Source(name=name or host_name(url), url=url), ()
+    shown = url if len(url) <= 80 else url[:79] + "…"
+    return Source(name=name), ((line, f"source URL {shown!r} dropped: only http, https and relative links"),)
 
 
 def unique_words(values: list[str]) -> tuple[str, ...]:

@@ -101,17 +101,20 @@ class _Fields:
             raise self.error("slug", f"slug {value!r} has no character usable in a URL")
         return slug
 
-    def source(self) -> Source:
+    def source(self) -> tuple[Source, tuple[tuple[int, str], ...]]:
+        """The source, and a warning when its URL may not be linked (the URL is then dropped)."""
         value = self.value("source")
-        name, url = "", self.text("source_url")
+        self.text("source_url")  # type errors
+        name, url, key = "", str(self.value("source_url") or ""), "source_url"
         if isinstance(value, dict):
             name = str(value.get("name") or "")
-            url = url or str(value.get("url") or "")
+            if not url:
+                url, key = str(value.get("url") or ""), "source"
         elif value is not None:
             name = self.text("source")
-            if name.startswith(("http://", "https://")):
-                name, url = "", url or name
-        return make_source(name, url)
+            if name.startswith(("http://", "https://")) and not url:
+                name, url, key = "", name, "source"
+        return make_source(name, url, self.header.key_line(self.known.get(key, (key,))[0]))
 
 
 def _kind(value: object) -> str:
@@ -151,6 +154,7 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         raise InputError(path, 1, "no title: the front matter has no 'title' and the text no '# ' heading")
 
     authors = fields.words("author", split=False) + fields.words("authors")
+    source, warnings = fields.source()
     body_html = render_markdown(body)
     return Parsed(
         title=title,
@@ -162,10 +166,11 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         summary=fields.text("summary"),
         language=fields.text("lang"),
         tags=unique_words(fields.words("tags") + fields.words("category") + fields.words("categories")),
-        source=fields.source(),
+        source=source,
         authors=unique_words(authors),
         draft=fields.draft(),
         extra_items=fields.extra,
+        warnings=warnings,
     )
 
 

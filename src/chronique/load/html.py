@@ -142,10 +142,12 @@ def read_html(path: Path, text: str) -> Parsed:
     date = _metadata_date(path, soup, root)
     html_tag = soup.find("html")
     language = _attr(html_tag if isinstance(html_tag, Tag) else None, "lang")
-    source = make_source(
+    canonical = soup.find("link", rel="canonical", href=True)
+    address = canonical if isinstance(canonical, Tag) else _meta(soup, property="og:url")
+    source, warnings = make_source(
         _attr(_meta(soup, property="og:site_name"), "content"),
-        _attr(soup.find("link", rel="canonical"), "href")  # type: ignore[arg-type]
-        or _attr(_meta(soup, property="og:url"), "content"),
+        _attr(address, "href" if address is canonical else "content"),
+        address.sourceline or 1 if address is not None else 1,
     )
     tags = [_attr(tag, "content") for tag in soup.find_all("meta", attrs={"property": "article:tag"})]
     author = _attr(_meta(soup, name="author"), "content")
@@ -183,4 +185,5 @@ def read_html(path: Path, text: str) -> Parsed:
         credit=credit,
         authors=unique_words([author]),
         extra_items=extra,
+        warnings=warnings,
     )

@@ -86,7 +86,9 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
     teaser_lines: list[str] = []
     source = Source()
     zone = "credit" if date is not None else "end"
-    for raw in lines[body_end + (1 if date is not None else 0) :]:
+    warnings: tuple[tuple[int, str], ...] = ()
+    first = body_end + (1 if date is not None else 0)
+    for number, raw in enumerate(lines[first:], start=first + 1):
         line = clean_line(raw)
         marker = _marker(line)
         if marker == TAGS_MARKER:
@@ -100,7 +102,7 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
             if match := (_SOURCE_WEB.fullmatch(line) or _SOURCE.fullmatch(line)):
                 name = match.group("name").strip()
                 is_url = name.startswith(("http://", "https://"))
-                source = make_source("" if is_url else name, name if is_url else "")
+                source, warnings = make_source("" if is_url else name, name if is_url else "", number)
         elif zone == "tags":
             tags.extend(line.split(","))
         elif zone == "teasers":
@@ -116,4 +118,5 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
         source=source,
         credit=CREDIT_SEPARATOR.join(credits),
         teasers=pair_teasers(teaser_lines),
+        warnings=warnings,
     )

@@ -48,7 +48,7 @@ def _blocks(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
     return found
 
 
-def _source_line(block: str) -> Source | None:
+def _source_line(block: str, line: int) -> tuple[Source, tuple[tuple[int, str], ...]] | None:
     if "\n" in block.strip():
         return None
     match = _SOURCE.fullmatch(_BOLD.sub("", block).strip())
@@ -58,9 +58,9 @@ def _source_line(block: str) -> Source | None:
     if link := _LINKED.search(value):
         url = link.group("a") or link.group("b") or link.group("c")
         label = (link.group("label") or "").strip()
-        return make_source("" if label.startswith(("http://", "https://")) else label, url)
+        return make_source("" if label.startswith(("http://", "https://")) else label, url, line)
     # A long "Source : …" is a sentence about sources, not a credit line.
-    return make_source(value, "") if len(value) <= 60 else None
+    return make_source(value, "", line) if len(value) <= 60 else None
 
 
 def _without_title(rest: str, title: str) -> str:
@@ -102,6 +102,7 @@ def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
 
     date: Published | None = None
     source = Source()
+    warnings: tuple[tuple[int, str], ...] = ()
     body: list[str] = []
     for number, (line_no, block_lines) in enumerate(_blocks(lines, start + 1)):
         block = "\n".join(block_lines).strip()
@@ -110,8 +111,8 @@ def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
             rest = _without_title(split[1].strip().lstrip("-–—:.,").strip(), title)
             if rest:
                 body.append(rest)
-        elif (found := _source_line(block)) is not None:
-            source = found
+        elif (found := _source_line(block, line_no)) is not None:
+            source, warnings = found
         elif (heading_match := _SUBHEADING.fullmatch(_unwrap(block))) and "\n" not in block:
             body.append("## " + _BOLD.sub("", heading_match.group("heading")))
         else:
@@ -125,4 +126,5 @@ def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
         text=html_text(body_html),
         looked_for=_LOOKED_FOR,
         source=source,
+        warnings=warnings,
     )
