@@ -9,16 +9,18 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from chronique.build import BuildRequest, build_site
 from chronique.cli import main
-from chronique.load import load_archive, read_article
+from chronique.load import load_archive, read_article, unique_slugs
 from chronique.load.files import ContentFiles, NotReadable
-from chronique.model import Problem
+from chronique.model import Article, Problem
 from conftest import REPO, build, write_article
 
 SECRET = "SECRET-OUTSIDE-THE-CONTENT-FOLDER"
@@ -380,3 +382,20 @@ def test_related_prints_a_file_name_on_one_readable_line(tmp_path: Path, capsys)
     assert main(["related", "bon-article", "--content", str(content)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "esc\\x1b[31mred\\u202e.md" in out
+
+
+def test_thousands_of_articles_of_one_title_are_numbered_in_linear_time() -> None:
+    """unique_slugs searched from -2 for each article of a contested slug: 20,000 articles of one
+    title took minutes. Bounded by a thread join rather than a timing assertion on the result."""
+    articles = [
+        Article(slug="t", title="T", date=date(2024, 1, 1), origin=Path(f"{number:05}.md"), body_html="", text="")
+        for number in range(20_000)
+    ]
+    result: list[list[Article]] = []
+    worker = threading.Thread(target=lambda: result.append(unique_slugs(articles)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert result, "numbering 20,000 articles of one title did not finish within a minute"
+    slugs = [article.slug for article in result[0]]
+    assert len(set(slugs)) == len(slugs)
+    assert slugs[:3] == ["t", "t-2", "t-3"] and slugs[-1] == "t-20000"

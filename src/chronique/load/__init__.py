@@ -132,15 +132,19 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     taken = set(uses) | RESERVED_SLUGS
     owners: set[str] = set(RESERVED_SLUGS)
     renamed: dict[Path, str] = {}
+    # Numbers below the last one given for a slug are all taken: the next search starts after it,
+    # so that thousands of articles of one title are numbered in linear time, not quadratic.
+    next_number: dict[str, int] = {}
     for article in sorted(contested, key=lambda item: (item.published, item.origin.parts)):
         if article.slug not in owners:
             owners.add(article.slug)
             continue
-        number = 2
+        number = next_number.get(article.slug, 2)
         while f"{article.slug}-{number}" in taken:
             number += 1
         renamed[article.origin] = f"{article.slug}-{number}"
         taken.add(renamed[article.origin])
+        next_number[article.slug] = number + 1
     return [
         replace(article, slug=renamed[article.origin]) if article.origin in renamed else article for article in articles
     ]
