@@ -90,8 +90,7 @@ def run_build(options: argparse.Namespace) -> int:
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     except KeyboardInterrupt:
-        _err("interrupted: files not yet replaced keep their previous version")
-        return EXIT_INTERRUPTED
+        return _interrupted()
     for problem in report.problems:
         _err(f"{problem} (skipped)")
     if not options.quiet:
@@ -110,6 +109,8 @@ def run_serve(options: argparse.Namespace) -> int:
         return _fail(f"chronique: {error}")
     except OSError as error:  # typically: the port is taken
         return _fail(f"chronique: cannot serve on {options.host}:{options.port}: {error.strerror or error}")
+    except KeyboardInterrupt:  # during the first build: once serving, Ctrl-C stops the server
+        return _interrupted()
 
 
 def run_new(options: argparse.Namespace) -> int:
@@ -191,6 +192,11 @@ def _err(message: str) -> None:
 def _fail(message: str) -> int:
     _err(message)
     return EXIT_FAILED
+
+
+def _interrupted() -> int:
+    _err("interrupted: files not yet replaced keep their previous version")
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
