@@ -99,8 +99,7 @@ def run_build(options: argparse.Namespace) -> int:
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     except KeyboardInterrupt:
-        _err("interrupted: files not yet replaced keep their previous version")
-        return EXIT_INTERRUPTED
+        return _interrupted()
     _report_problems(report.problems, report.warnings)
     if not options.quiet:
         _summary(report, request, time.perf_counter() - started, options.verbose)
@@ -124,6 +123,8 @@ def run_serve(options: argparse.Namespace) -> int:
         return _fail(f"chronique: {error}")
     except OSError as error:  # typically: the port is taken
         return _fail(f"chronique: cannot serve on {options.host}:{options.port}: {error.strerror or error}")
+    except KeyboardInterrupt:  # during the first build: once serving, Ctrl-C stops the server
+        return _interrupted()
 
 
 def run_new(options: argparse.Namespace) -> int:
@@ -213,6 +214,11 @@ def _err(message: str) -> None:
 def _fail(message: str) -> int:
     _err(message)
     return EXIT_FAILED
+
+
+def _interrupted() -> int:
+    _err("interrupted: files not yet replaced keep their previous version")
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -111,9 +111,9 @@ def render_site(
     if len(pages) < FORK_FROM or not can_fork():  # two threads would only take turns
         return _render_pages(progress(pages), config, theme, compiled)
     half = len(pages) // 2
-    second = forked(_render_pages, pages[half:], config, theme, compiled)
-    first = _render_pages(progress(pages[:half]), config, theme, compiled)
-    return {**first, **second()}
+    with forked(_render_pages, pages[half:], config, theme, compiled) as second:
+        first = _render_pages(progress(pages[:half]), config, theme, compiled)
+        return {**first, **second()}
 
 
 def _render_pages(

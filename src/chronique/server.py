@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sys
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -20,6 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 EVENTS_PATH = "/__chronique/events"
 HEARTBEAT_SECONDS = 10.0
+# Longer request targets are answered 414; browsers and servers commonly stop near 2 KB for URLs, and
+# no page of a site is named by more.
+MAX_TARGET_BYTES = 2048
 LIVE_SCRIPT = """<script>
 (() => {
   const events = new EventSource("EVENTS_PATH");
@@ -73,36 +77,58 @@ class Broadcaster:
 
 
 def resolve_request(root: Path, raw_path: str) -> Path | None:
-    """The file a request path names inside `root`, or None when it is outside, hidden or missing.
+    """The file a request path names inside `root`, or None when it is outside, hidden, missing or
+    not a name the file system accepts (too long, for one).
 
     Percent-decoding happens before the checks, so `%2e%2e` is refused as `..` is.
     """
-    path = unquote(urlsplit(raw_path).path)
-    if "\0" in path or "\\" in path or not path.startswith("/"):
+    path = request_path(raw_path)
+    if path is None or "\0" in path or "\\" in path or not path.startswith("/"):
         return None
     parts = [part for part in path.split("/") if part]
     if any(part == ".." or part.startswith(".") for part in parts):
         return None
     candidate = root.joinpath(*parts) if parts else root
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
     try:
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
         real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
+        return real if real.is_file() and real.is_relative_to(root.resolve()) else None
+    except (OSError, RuntimeError, ValueError):  # e.g. a name too long, a symlink loop
         return None
-    return real if real.is_file() and real.is_relative_to(root.resolve()) else None
 
 
-def make_server(root: Path, host: str, port: int, broadcaster: Broadcaster) -> ThreadingHTTPServer:
+def request_path(raw_path: str) -> str | None:
+    """The percent-decoded path of a request target, or None when it is not a URL."""
+    try:
+        return unquote(urlsplit(raw_path).path)
+    except ValueError:  # e.g. "http://[/": an unclosed IPv6 address
+        return None
+
+
+def make_server(root: Path, host: str, port: int, broadcaster: Broadcaster) -> PreviewServer:
     """An HTTP server for `root` (not yet serving: call serve_forever, e.g. in a thread)."""
 
     class Handler(PreviewHandler):
         site_root = root
         events = broadcaster
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return PreviewServer((host, port), Handler)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # The listen backlog (5 by default): a page that loads many files at once, or many tabs
+    # reloading together, must not wait for connections the kernel refused to queue to be retried.
+    # The kernel caps it (net.core.somaxconn).
+    request_queue_size = 1024
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that went away is no error; anything else is one line, never a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            print(f"serve: could not answer {client_address[0]}: {type(error).__name__}: {error}",
+                  file=sys.stderr, flush=True)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -110,6 +136,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
     events: Broadcaster
     server_version = "Chronique"
     protocol_version = "HTTP/1.0"
+    # The standard handler takes a request line without a version for HTTP/0.9 and answers errors
+    # in it without a status line; every answer here has one.
+    default_request_version = "HTTP/1.0"
+
+    def parse_request(self) -> bool:
+        """Refuse a request line that is not `METHOD target HTTP/x.y` (400) or whose target is too
+        long (414); the standard parser checks the rest."""
+        line = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = line.split()  # as the standard parser splits it
+        if len(words) == 3 and len(words[1]) <= MAX_TARGET_BYTES:
+            return super().parse_request()
+        self.requestline, self.command, self.request_version = line, None, self.default_request_version
+        self.close_connection = True
+        if len(words) == 3:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, explain=f"The target is over {MAX_TARGET_BYTES} bytes.")
+        else:
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="The request line is not: METHOD target HTTP/version.")
+        return False
 
     def do_GET(self) -> None:
         self._respond(with_body=True)
@@ -133,7 +177,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # a preview server that prints every request buries the build messages
 
     def _respond(self, with_body: bool) -> None:
-        if urlsplit(self.path).path == EVENTS_PATH:
+        if request_path(self.path) == EVENTS_PATH:
             self._stream_events()
             return
         target = resolve_request(self.site_root, self.path)
@@ -142,7 +186,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             status = HTTPStatus.NOT_FOUND
             missing_page = self.site_root / "404.html"
             target = missing_page if missing_page.is_file() else None
-        body = target.read_bytes() if target else b"Not found\n"
+        try:
+            body = target.read_bytes() if target else b"Not found\n"
+        except OSError:  # removed or replaced by a rebuild since it was found, or unreadable
+            status, target, body = HTTPStatus.NOT_FOUND, None, b"Not found\n"
         content_type = (mimetypes.guess_type(target.name)[0] if target else None) or "text/plain"
         if content_type == "text/html":
             body = body.replace(b"</body>", LIVE_SCRIPT.encode() + b"</body>", 1)

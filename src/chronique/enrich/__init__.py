@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 from scipy import sparse
 
@@ -50,12 +51,12 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     stacked = stack_terms(analyses)
     # Entities and teasers are Python through and through: they run beside the stem matrix and the
     # related-article search, which spend their time in NumPy and SciPy.
-    with ThreadPoolExecutor(1) as beside:
+    with ThreadPoolExecutor(1) as beside, ExitStack() as children:
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
         sample = [fields[number][1] for number in lower_case_sample(fields)]
         # Started first: `beside` has no thread yet, so this process may still fork.
         if len(ordered) >= FORK_FROM and can_fork():  # a core of its own
-            entities = forked(entities_of, runs, sample)
+            entities = children.enter_context(forked(entities_of, runs, sample))
         else:  # overlapping what the main thread does without the GIL
             entities = beside.submit(entities_of, runs, sample).result
         shown = [(article.slug, article.teasers) for article in ordered]

@@ -8,20 +8,17 @@ or a Pelican "Title:" header), a saved HTML page, Markdown converted from a web 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import time
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from ..model import Article, InputError, Problem
-from ..parallel import can_fork
+from ..parallel import process_pool
 from .body import clean_source, summarise
 from .common import Parsed, date_at, make_slug
 from .discover import discover
@@ -265,12 +262,10 @@ def _parse_all(files: list[tuple[Path, bytes, str]], language: str) -> list[Arti
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
         return [_parse_one(relative, data, digest, language) for relative, data, digest in files]
-    # Forking is cheapest, but a process with threads (the preview server) must not fork: the
-    # fork server starts workers from a clean process instead.
-    context = multiprocessing.get_context("fork" if can_fork() else "forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with process_pool(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        return list(pool.map(_parse_one, *zip(*files, strict=True), repeat(language), chunksize=chunk))
+        arguments = [(relative, data, digest, language) for relative, data, digest in files]
+        return pool.starmap(_parse_one, arguments, chunksize=chunk)
 
 
 def _parse_one(relative: Path, data: bytes, digest: str, language: str) -> Article | Problem:
