@@ -25,6 +25,7 @@ from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
 from .files import ContentFiles, NotReadable
+from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
@@ -81,9 +82,12 @@ def _parse(path: Path, text: str) -> Parsed:
 def read_article(relative: Path, data: bytes) -> Article:
     """Parse one file's bytes into an Article (slug not yet unique across the archive).
 
-    Pure: raises InputError(relative, line, message) for input it cannot accept.
+    Pure: raises InputError(relative, line, message) for input it cannot accept, among which
+    input past the bounds of `limits`.
     """
+    check_size(relative, len(data))
     text, warnings = _decode(relative, data)
+    check_elements(relative, text)
     try:
         parsed = _parse(relative, text)
     except RecursionError:
@@ -97,6 +101,8 @@ def read_article(relative: Path, data: bytes) -> Article:
         raise InputError(relative, 1, f"no date found: {parsed.looked_for}")
     slug = parsed.slug or (make_slug(jekyll.group("slug")) if jekyll else "")
     slug = slug or make_slug(parsed.title) or make_slug(relative.stem) or "article"
+    tags, too_many_tags = capped(parsed.tags, "tags", 1)  # front matter has capped its own at their line
+    authors, too_many_authors = capped(parsed.authors, "authors", 1)
     return Article(
         slug=slug,
         title=parsed.title,
@@ -106,14 +112,14 @@ def read_article(relative: Path, data: bytes) -> Article:
         text=parsed.text,
         summary=parsed.summary or summarise(parsed.body_html),
         language=parsed.language,
-        tags=parsed.tags,
+        tags=tags,
         source=parsed.source,
         credit=parsed.credit,
-        authors=parsed.authors,
+        authors=authors,
         teasers=parsed.teasers,
         draft=parsed.draft,
         extra_items=parsed.extra_items,
-        warnings=warnings + parsed.warnings,
+        warnings=warnings + parsed.warnings + too_many_tags + too_many_authors,
     )
 
 
@@ -183,6 +189,7 @@ def load_archive(
     language: str = "fr",
     seen: Mapping[str, Seen] | None = None,
     follow_symlinks: bool = False,
+    budget: float = READ_BUDGET,
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -193,7 +200,8 @@ def load_archive(
     `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read right
     after a change.
     Only regular files are read, and only those inside `content_dir` unless `follow_symlinks`
-    (symbolic links to files elsewhere); any other article file is a Problem.
+    (symbolic links to files elsewhere); any other article file is a Problem. Each file may take
+    `budget` CPU seconds to read (see `limits.cpu_budget`).
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
@@ -214,10 +222,14 @@ def load_archive(
                 now_seen[posix] = before
                 outcomes[posix] = parsed[posix, before.digest] = known[posix, before.digest]
                 continue
+            check_size(Path(posix), status.st_size)  # before reading it
             read_ns = time.time_ns()
             data, status = files.read(path)
         except NotReadable as refusal:
             outcomes[posix] = Problem(Path(posix), 1, str(refusal))
+            continue
+        except InputError as error:
+            outcomes[posix] = error.problem
             continue
         except OSError as exc:
             outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
@@ -229,7 +241,7 @@ def load_archive(
         else:
             misses.append((Path(posix), key, data))
     files = [(relative, data, key[1]) for relative, key, data in misses]
-    for (_, key, _), outcome in zip(misses, _parse_all(files, language), strict=True):
+    for (_, key, _), outcome in zip(misses, _parse_all(files, language, budget), strict=True):
         outcomes[key[0]] = outcome
         if isinstance(outcome, Article):
             parsed[key] = outcome
@@ -257,23 +269,26 @@ def load_archive(
 PARALLEL_FROM = 200
 
 
-def _parse_all(files: list[tuple[Path, bytes, str]], language: str) -> list[Article | Problem]:
-    """Parse each (path, bytes, digest of the bytes)."""
+def _parse_all(files: list[tuple[Path, bytes, str]], language: str, budget: float) -> list[Article | Problem]:
+    """Parse each (path, bytes, digest of the bytes), each in at most `budget` CPU seconds."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_parse_one(relative, data, digest, language) for relative, data, digest in files]
+        return [_parse_one(relative, data, digest, language, budget) for relative, data, digest in files]
     with process_pool(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        arguments = [(relative, data, digest, language) for relative, data, digest in files]
+        arguments = [(relative, data, digest, language, budget) for relative, data, digest in files]
         return pool.starmap(_parse_one, arguments, chunksize=chunk)
 
 
-def _parse_one(relative: Path, data: bytes, digest: str, language: str) -> Article | Problem:
-    try:
-        article = read_article(relative, data)
-    except InputError as exc:
-        return exc.problem
+def _parse_one(relative: Path, data: bytes, digest: str, language: str, budget: float) -> Article | Problem:
     from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
 
-    analysis = analyse(article.title, article.text, article.language or language)
+    try:
+        with cpu_budget(budget):
+            article = read_article(relative, data)
+            analysis = analyse(article.title, article.text, article.language or language)
+    except InputError as exc:
+        return exc.problem
+    except OutOfTime:
+        return Problem(relative, 1, f"took longer than {budget:g} s to read")
     return replace(article, analysis=analysis, digest=digest)

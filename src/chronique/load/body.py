@@ -95,7 +95,7 @@ def render_markdown(source: str) -> str:
         converter = _converters.markdown = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     try:
         return sanitise(converter.reset().convert(source))
-    except Exception:
+    except BaseException:  # an error, or the reader's time budget running out (`limits.OutOfTime`)
         _converters.markdown = None  # never reuse a converter left half-way through a document
         raise
 

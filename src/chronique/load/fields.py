@@ -11,6 +11,7 @@ from .body import clean_line, html_text, render_markdown
 from .common import Parsed, date_at, make_slug, make_source, split_list, unique_words
 from .dates import in_range
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
+from .limits import capped, check_markdown
 
 KNOWN = frozenset(
     {"title", "date", "tags", "source", "source_url", "author", "authors", "summary", "slug", "lang", "draft"}
@@ -37,8 +38,12 @@ class _Fields:
         self.extra = tuple(extra)
 
     def error(self, key: str, message: str) -> InputError:
-        original = self.known[key][0] if key in self.known else key
-        return InputError(self.path, self.header.key_line(original), message)
+        return InputError(self.path, self.line(key), message)
+
+    def line(self, *keys: str) -> int:
+        """The line of the first of `keys` the header has."""
+        key = next((key for key in keys if key in self.known), keys[0])
+        return self.header.key_line(self.known[key][0] if key in self.known else key)
 
     def value(self, key: str) -> Any:
         return self.known.get(key, (key, None))[1]
@@ -141,6 +146,7 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         header = parse_toml(path, lines)
     else:
         header = parse_pelican(lines)
+    check_markdown(path, header.body.split("\n"), header.body_line)
     fields = _Fields(path, header)
 
     title = fields.text("title")
@@ -153,7 +159,16 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
     if not title:
         raise InputError(path, 1, "no title: the front matter has no 'title' and the text no '# ' heading")
 
-    authors = fields.words("author", split=False) + fields.words("authors")
+    authors, too_many_authors = capped(
+        unique_words(fields.words("author", split=False) + fields.words("authors")),
+        "authors",
+        fields.line("author", "authors"),
+    )
+    tags, too_many_tags = capped(
+        unique_words(fields.words("tags") + fields.words("category") + fields.words("categories")),
+        "tags",
+        fields.line("tags", "category", "categories"),
+    )
     source, warnings = fields.source()
     body_html = render_markdown(body)
     return Parsed(
@@ -165,12 +180,12 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         slug=fields.slug(),
         summary=fields.text("summary"),
         language=fields.text("lang"),
-        tags=unique_words(fields.words("tags") + fields.words("category") + fields.words("categories")),
+        tags=tags,
         source=source,
-        authors=unique_words(authors),
+        authors=authors,
         draft=fields.draft(),
         extra_items=fields.extra,
-        warnings=warnings,
+        warnings=warnings + too_many_tags + too_many_authors,
     )
 
 

@@ -10,6 +10,7 @@ from ..text import fold
 from .body import clean_line, html_text, render_markdown
 from .common import Parsed, date_at, make_source
 from .dates import split_leading_date
+from .limits import check_markdown
 
 _BOLD = re.compile(r"\*\*|__")
 _WRAPPED = re.compile(r"(\*\*|__|\*|_)(?P<inner>.+)\1", re.DOTALL)
@@ -94,6 +95,7 @@ def merge_split_paragraphs(blocks: list[str]) -> list[str]:
 
 
 def read_web_markdown(path: Path, lines: list[str]) -> Parsed:
+    check_markdown(path, lines)
     start = next(index for index, line in enumerate(lines) if line.strip())
     heading = lines[start].strip().lstrip("#").rstrip("#")
     title = clean_line(_BOLD.sub("", _unwrap(heading)))
