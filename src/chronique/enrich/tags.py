@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from ..config import TagsConfig, TaxonomyRule
+from ..load.limits import MAX_TAGS
 from .analysis import term_id
 from .entities import Entities
 from .names import entity_key
@@ -229,7 +230,9 @@ def assign_tags(
     A tag whose key is an alias of a taxonomy rule becomes that rule's tag (once per article,
     however many of its aliases the article has). Hidden rules' tags are never shown. Entities are
     shown with `tags.entities`, at most `tags.max_entities` per article; a tag shown on fewer than
-    `tags.min_articles` articles is shown on none.
+    `tags.min_articles` articles is shown on none. No article shows more than `MAX_TAGS` (its own
+    first, then the taxonomy's, then entities), so that its tag pages, which each list it with its
+    tags, stay few.
     """
     rename = _aliases(taxonomy)
     rules = {tag_key(tag) for tag in taxonomy}
@@ -244,7 +247,7 @@ def assign_tags(
         )
         found_keys = [key for key, _ in pairs] if tags.entities else []
         signal.append(tuple(merge_tags([own, [key for key in found_keys if key in rules]])))
-        own_shown.append([key for key in own if key not in hidden])
+        own_shown.append([key for key in own if key not in hidden][:MAX_TAGS])
         taken = set(own)
         entities_shown.append([key for key in found_keys if key not in hidden and key not in taken])
 
@@ -252,7 +255,10 @@ def assign_tags(
     # cut from some articles may have become too rare.
     carried = _carried([*own_shown, *entities_shown], tags.min_articles)
     own_shown = [[key for key in keys if key in carried] for keys in own_shown]
-    entities_shown = [[key for key in keys if key in carried][: tags.max_entities] for keys in entities_shown]
+    entities_shown = [
+        [key for key in keys if key in carried][: min(tags.max_entities, MAX_TAGS - len(own))]
+        for own, keys in zip(own_shown, entities_shown, strict=True)
+    ]
     carried = _carried([*own_shown, *entities_shown], tags.min_articles)
     final = [
         [key for key in [*own, *found_keys] if key in carried]
