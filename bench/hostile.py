@@ -57,6 +57,9 @@ HOSTILE: dict[str, Callable[[], str]] = {
     "100,000 extra keys": lambda: FRONT.replace("---\n\n", "".join(f"k{n}: v\n" for n in range(100_000)) + "---\n\n")
     + "Body.\n",
     "1.5 MB of plain paragraphs": lambda: FRONT + (BENIGN * 12 + "\n\n") * 1500,
+    "1.9 MB of paragraphs with 100 tags": lambda: _front(tags=[f"t{n}" for n in range(100)]).replace("Body.\n", "")
+    + (BENIGN * 12 + "\n\n") * 1800,
+    "an abbreviation used 400,000 times (time budget)": lambda: FRONT + "*[a]: b\n\n" + "a " * 400_000 + "\n",
     "40 MB of plain paragraphs": lambda: FRONT + (BENIGN * 12 + "\n\n") * 40_000,
 }
 TAXONOMY_RULES = 10_000

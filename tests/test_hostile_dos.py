@@ -18,7 +18,7 @@ from chronique.config import TagsConfig, TaxonomyRule
 from chronique.enrich.entities import extract_entities
 from chronique.enrich.tags import assign_tags, tag_key
 from chronique.load import load_archive, read_article
-from chronique.load.limits import MAX_BYTES, MAX_TAGS
+from chronique.load.limits import FEED_BYTES, MAX_BYTES, MAX_TAGS
 from conftest import REPO, SEEDS
 
 FRONT = "---\ntitle: Hostile\ndate: 2024-01-01\n---\n\n"
@@ -166,6 +166,18 @@ def test_an_article_shows_at_most_max_tags_its_own_first() -> None:
     shown = assign_tags([own], [list(map(tag_key, taxonomy))], found, TagsConfig(), taxonomy).shown[0]
     assert len(shown) == MAX_TAGS
     assert shown[:61] == (*own, "theme 0")
+    assert assign_tags([own], [list(map(tag_key, taxonomy))], found, TagsConfig(), taxonomy, [5]).shown[0] == own[:5]
+
+
+def test_a_long_article_shows_fewer_tags_so_that_its_feeds_stay_small() -> None:
+    tags = ", ".join(f"t{n}" for n in range(MAX_TAGS))
+    text = f"---\ntitle: Long\ndate: 2024-01-01\ntags: [{tags}]\n---\n\n" + (PLAIN * 12 + "\n") * 1800
+    article = read_article(Path("long.md"), text.encode())
+    kept = FEED_BYTES // len(article.body_html)
+    assert 10 < kept < MAX_TAGS
+    assert article.tags == tuple(f"t{n}" for n in range(kept))
+    message = f"{MAX_TAGS} tags: only the first {kept} are kept (a long article: the feed of each of its tags holds it)"
+    assert article.warnings == ((1, message),)
 
 
 def test_a_build_with_hostile_articles_builds_the_others(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from scipy import sparse
 
 from ..config import SiteConfig
+from ..load.limits import tag_limit
 from ..model import Analysis, Archive, Article
 from ..parallel import can_fork, forked, gc_paused
 from .analysis import analyse, stack_terms, term_matrix
@@ -70,8 +71,9 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
         ranking = rank_candidates(candidates)
         text = index_signal(Signal("text", text_counts, weights.text_weight), ranking, tuning)
+        limits = [tag_limit(article.body_html) for article in ordered]
         tagging = assign_tags(
-            [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy
+            [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy, limits
         )
         tags = Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight)
         named = Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight)

@@ -224,15 +224,16 @@ def assign_tags(
     found: Entities,
     tags: TagsConfig,
     taxonomy: Mapping[str, TaxonomyRule],
+    limits: Sequence[int] | None = None,
 ) -> Tagging:
     """Every article's tags from its explicit tag names, its taxonomy tag keys and its entities.
 
     A tag whose key is an alias of a taxonomy rule becomes that rule's tag (once per article,
     however many of its aliases the article has). Hidden rules' tags are never shown. Entities are
     shown with `tags.entities`, at most `tags.max_entities` per article; a tag shown on fewer than
-    `tags.min_articles` articles is shown on none. No article shows more than `MAX_TAGS` (its own
-    first, then the taxonomy's, then entities), so that its tag pages, which each list it with its
-    tags, stay few.
+    `tags.min_articles` articles is shown on none. No article shows more than its `limits` (else
+    `MAX_TAGS`; see `load.limits.tag_limit`): its own first, then the taxonomy's, then entities, so
+    that its tag pages and feeds, which each list it with its tags, stay few.
     """
     rename = _aliases(taxonomy)
     rules = {tag_key(tag) for tag in taxonomy}
@@ -241,13 +242,14 @@ def assign_tags(
     signal: list[tuple[str, ...]] = []
     own_shown: list[list[str]] = []
     entities_shown: list[list[str]] = []
-    for names, keys, pairs in zip(explicit, topics, entities, strict=True):
+    limits = limits if limits is not None else [MAX_TAGS] * len(explicit)
+    for names, keys, pairs, limit in zip(explicit, topics, entities, limits, strict=True):
         own = merge_tags(
             [[rename.get(key, key) for key in map(tag_key, names)], [rename.get(key, key) for key in keys]]
         )
         found_keys = [key for key, _ in pairs] if tags.entities else []
         signal.append(tuple(merge_tags([own, [key for key in found_keys if key in rules]])))
-        own_shown.append([key for key in own if key not in hidden][:MAX_TAGS])
+        own_shown.append([key for key in own if key not in hidden][:limit])
         taken = set(own)
         entities_shown.append([key for key in found_keys if key not in hidden and key not in taken])
 
@@ -256,8 +258,8 @@ def assign_tags(
     carried = _carried([*own_shown, *entities_shown], tags.min_articles)
     own_shown = [[key for key in keys if key in carried] for keys in own_shown]
     entities_shown = [
-        [key for key in keys if key in carried][: min(tags.max_entities, MAX_TAGS - len(own))]
-        for own, keys in zip(own_shown, entities_shown, strict=True)
+        [key for key in keys if key in carried][: min(tags.max_entities, limit - len(own))]
+        for own, keys, limit in zip(own_shown, entities_shown, limits, strict=True)
     ]
     carried = _carried([*own_shown, *entities_shown], tags.min_articles)
     final = [

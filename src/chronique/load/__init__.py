@@ -25,7 +25,7 @@ from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
 from .files import ContentFiles, NotReadable
-from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget
+from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget, tag_limit
 from .press import read_press
 from .webmarkdown import read_web_markdown
 
@@ -101,7 +101,8 @@ def read_article(relative: Path, data: bytes) -> Article:
         raise InputError(relative, 1, f"no date found: {parsed.looked_for}")
     slug = parsed.slug or (make_slug(jekyll.group("slug")) if jekyll else "")
     slug = slug or make_slug(parsed.title) or make_slug(relative.stem) or "article"
-    tags, too_many_tags = capped(parsed.tags, "tags", 1)  # front matter has capped its own at their line
+    # Front matter has capped its own to MAX_TAGS, with a warning at their line.
+    tags, too_many_tags = capped(parsed.tags, "tags", 1, tag_limit(parsed.body_html))
     authors, too_many_authors = capped(parsed.authors, "authors", 1)
     return Article(
         slug=slug,

@@ -43,6 +43,10 @@ about a second of work."""
 MAX_TAGS = 100
 """Tags or authors one article keeps (the first ones): each tag gets pages that list the article
 with its tags and authors, so their product must stay small."""
+FEED_BYTES = 50_000_000
+"""Characters of body an article may put in its tags' feeds altogether: each tag's feed carries
+the whole body, so a long article shows fewer tags (a 1.9 MB article with 100 tags made 190 MB of
+feeds, held in memory until written)."""
 READ_BUDGET = 5.0
 """CPU seconds one article may take to read and analyse (a long article takes a tenth of one)."""
 
@@ -188,11 +192,20 @@ def _check_tag_scan(path: Path, text: str, first: int) -> None:
             )
 
 
-def capped(values: tuple[str, ...], key: str, line: int) -> tuple[tuple[str, ...], tuple[tuple[int, str], ...]]:
-    """The first `MAX_TAGS` tags (or authors), and the (line, warning) that says so when there were more."""
-    if len(values) <= MAX_TAGS:
+def capped(
+    values: tuple[str, ...], key: str, line: int, limit: int = MAX_TAGS
+) -> tuple[tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """The first `limit` tags (or authors), and the (line, warning) that says so when there were more."""
+    if len(values) <= limit:
         return values, ()
-    return values[:MAX_TAGS], ((line, f"{len(values):,} {key}: only the first {MAX_TAGS} are kept"),)
+    why = "" if limit == MAX_TAGS else " (a long article: the feed of each of its tags holds it)"
+    return values[:limit], ((line, f"{len(values):,} {key}: only the first {limit} are kept{why}"),)
+
+
+def tag_limit(body_html: str) -> int:
+    """How many tags an article with this body may show: `MAX_TAGS`, fewer when its feeds would
+    carry over `FEED_BYTES` of it."""
+    return max(1, min(MAX_TAGS, FEED_BYTES // max(1, len(body_html))))
 
 
 class OutOfTime(BaseException):
