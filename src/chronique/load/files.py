@@ -12,6 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from .limits import MAX_BYTES
+
 # O_NONBLOCK: opening a named pipe for reading waits for a writer, for ever if none comes; with it
 # the open returns at once (it changes nothing for a regular file). O_NOFOLLOW: a symbolic link put
 # in the place of a file after it was looked at is not followed.
@@ -70,7 +72,8 @@ class ContentFiles:
             opened = _opened_path(descriptor)
             if opened is not None and not self.follow_symlinks and not self._inside(opened):
                 raise NotReadable(f"{opened} is outside the content folder (a folder was replaced while reading)")
-            return file.read(), status
+            # One byte more than an article may have is enough to refuse it, even if it grew since its stat.
+            return file.read(MAX_BYTES + 1), status
 
     def _link_target(self, path: str) -> str:
         try:
