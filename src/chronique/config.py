@@ -6,6 +6,8 @@ falls back silently.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -100,6 +102,8 @@ class SiteConfig(_Strict):
 
 
 CONFIG_NAME = "site.yaml"
+MAX_CONFIG_BYTES = 1 << 20
+"""A site.yaml is a few kilobytes; a taxonomy of thousands of rules still fits in a mebibyte."""
 
 
 def find_config(content_dir: Path, cwd: Path) -> Path | None:
@@ -116,9 +120,11 @@ def load_config(path: Path | None) -> SiteConfig:
     if path is None:
         return SiteConfig()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_bounded(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(path, 1, f"cannot read configuration: {exc}") from None
+    except OSError as exc:
+        raise InputError(path, 1, f"cannot read configuration: {exc.strerror or exc}") from None
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -139,6 +145,19 @@ def load_config(path: Path | None) -> SiteConfig:
         unknown = error["type"] == "extra_forbidden"
         message = f"unknown key '{key}'" if unknown else f"'{key}': {error['msg']}"
         raise InputError(path, _line_of(root, location), message) from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most `MAX_CONFIG_BYTES` (a FIFO or device would block or
+    never end); InputError for anything else."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise InputError(path, 1, "the configuration is not a regular file")
+        data = stream.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise InputError(path, 1, f"the configuration is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    return data
 
 
 def _line_of(node: yaml.Node | None, location: tuple[object, ...]) -> int:

@@ -23,12 +23,13 @@ from .render import Theme
 from .write import Manifest
 
 
-def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool) -> str | None:
+def survey_inputs(content: Path, environment: str, theme: Theme, strict: bool, future: bool) -> str | None:
     """A digest of every input of a build of `content` (`environment`: the digest of code, site.yaml
-    and templates, see `fingerprint.environment_digest`); None when a file changed too recently for
-    its stat to vouch for its bytes, or cannot be looked at."""
+    and templates, see `fingerprint.environment_digest`; `strict` and `future`: the build's options);
+    None when a file changed too recently for its stat to vouch for its bytes, or cannot be looked at.
+    The build's time is not in it: the build records when an article it held back falls due."""
     # The folder as given too: problems are reported with paths under it.
-    digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}".encode())
+    digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{strict}\0{future}".encode())
     for folder in theme.static_dirs:
         digest_folder(digest.update, folder)
     try:
