@@ -135,6 +135,21 @@ def test_the_key_is_made_once_private_and_reused(tmp_path: Path, root: Path) -> 
     assert key_file.read_bytes() == key
 
 
+@pytest.mark.parametrize("kind", ["fifo", "endless"])
+def test_a_fifo_or_an_endless_file_in_the_cache_is_as_if_absent(root: Path, tmp_path: Path, kind: str) -> None:
+    cache = root / ".chronique-cache"
+    planted = [path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    for path in planted:
+        path.unlink()
+        if kind == "fifo":
+            os.mkfifo(path)  # reading it would wait forever
+        else:
+            path.symlink_to("/dev/zero")  # reading it would fill the memory
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    build(root)
+    assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
+
+
 def _manifest(root: Path) -> Path:
     (manifest,) = (root / ".chronique-cache").glob("manifest-*.json")
     return manifest

@@ -33,6 +33,7 @@ from .config import SiteConfig
 from .load import Loaded, ParseKey, Seen
 from .model import RELATED_COMPONENTS, Archive, Article, RelatedLink
 from .seal import Seal
+from .write import replace_file
 
 PACKAGE = Path(__file__).resolve().parent
 Parsed = Mapping[ParseKey, Article]
@@ -167,7 +168,7 @@ def _start_afresh(cache_dir: Path, folder: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+        replace_file(ignore, b"*\n")
     versions = folder.parent
     for other in versions.iterdir() if versions.is_dir() else ():
         shutil.rmtree(other, ignore_errors=True)  # only ever our own folder of an older code version

@@ -6,8 +6,6 @@ falls back silently.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .model import InputError
+from .write import read_regular_file
 
 
 class _Strict(BaseModel):
@@ -148,13 +147,8 @@ def load_config(path: Path | None) -> SiteConfig:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """The bytes of a regular file of at most `MAX_CONFIG_BYTES` (a FIFO or device would block or
-    never end); InputError for anything else."""
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise InputError(path, 1, "the configuration is not a regular file")
-        data = stream.read(MAX_CONFIG_BYTES + 1)
+    """The bytes of a regular file (a FIFO would block, a device never end) of a bounded size."""
+    data = read_regular_file(path, MAX_CONFIG_BYTES + 1, follow_links=True)
     if len(data) > MAX_CONFIG_BYTES:
         raise InputError(path, 1, f"the configuration is larger than {MAX_CONFIG_BYTES // 1024} KiB")
     return data

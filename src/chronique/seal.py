@@ -21,7 +21,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .write import replace_file
+from .write import read_regular_file, replace_file
 
 KEY_BYTES = 32
 _TAG_BYTES = hashlib.sha256().digest_size
@@ -63,7 +63,7 @@ class Seal:
         if self._key is None:
             return None
         try:
-            sealed = path.read_bytes()
+            sealed = read_regular_file(path)
         except (OSError, ValueError):
             return None
         tag, data = sealed[:_TAG_BYTES], sealed[_TAG_BYTES:]

@@ -18,6 +18,7 @@ removes the temporaries of every marker whose lock no live build holds.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -126,13 +127,22 @@ def _holds_a_site(folder: Path, manifest: Path) -> bool:
 
 
 def _head(path: Path, size: int) -> bytes:
-    """The first `size` bytes of a regular file (nothing from a FIFO, device or missing file)."""
+    """The first `size` bytes of a regular file; nothing from anything else."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        return read_regular_file(path, size)
     except OSError:
         return b""
+
+
+def read_regular_file(path: Path, limit: int = -1, follow_links: bool = False) -> bytes:
+    """The bytes of `path` (at most `limit`), which must be a regular file: a FIFO would block, a
+    device never end; a link is refused too unless `follow_links`. OSError naming `path` otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    handle = os.open(path, flags)
     with os.fdopen(handle, "rb") as stream:
-        return stream.read(size) if stat.S_ISREG(os.fstat(handle).st_mode) else b""
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return stream.read(limit)
 
 
 def check_relative(path: str) -> PurePosixPath:
@@ -397,7 +407,7 @@ def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
     damaged, or when anything in it is not what a build writes (a path leaving the output folder,
     a field of another type): the manifest decides what may be deleted."""
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(manifest).decode("utf-8"))
         files = {_listed_path(path): _record(record) for path, record in data["files"].items()}
         built = data.get("built_from")
         if built is None:
