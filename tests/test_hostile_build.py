@@ -323,6 +323,20 @@ def test_an_output_folder_of_the_theme_or_the_cache_is_refused(
     assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
 
 
+@pytest.mark.parametrize("output", ["static", "templates", "conf/static", "conf/templates"])
+def test_a_theme_folder_not_made_yet_is_refused_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    """An output named static/ beside the content or site.yaml would be taken for the theme's by the next build."""
+    write_article(tmp_path / "content", "a.md", "Article", "2024-10-30")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "site.yaml").write_text("title: Projet\n")
+    code = main(["build", "--content", str(tmp_path / "content"), "--config", str(tmp_path / "conf" / "site.yaml"),
+                 "--output", str(tmp_path / output)])
+    assert code == 1 and len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not (tmp_path / output).exists()
+
+
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_a_folder_holding_files_but_no_site_needs_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str

@@ -112,13 +112,23 @@ def check_content(content: Path) -> None:
         raise OSError(error.errno, f"cannot read the content folder: {error.strerror}", str(content)) from None
 
 
+THEME_FOLDERS = ("templates", "static")
+"""The names of a project's theme folders, beside its content folder or site.yaml."""
+
+
 def check_output(request: BuildRequest, theme: Theme) -> None:
-    """Raise UnsafeOutput for an output folder a build must not write into (see `check_output_dir`)."""
+    """Raise UnsafeOutput for an output folder a build must not write into (see `check_output_dir`):
+    among others, the folders of `theme`, and those a theme may yet be put in (an output named
+    static/ would be taken for one by the next build, and copied into itself)."""
+    config = request.config or find_config(request.content, request.cwd)
+    projects = {request.content.parent, *([config.parent] if config else [])}
+    theme_dirs = {*theme.template_dirs, *theme.static_dirs}
+    theme_dirs.update(folder / name for folder in projects for name in THEME_FOLDERS)
     check_output_dir(
         request.output,
         request.content,
         request.cwd,
-        (*theme.template_dirs, *theme.static_dirs),
+        sorted(theme_dirs),
         request.cache,
         _manifest_path(request),
         request.force,
