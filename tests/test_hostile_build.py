@@ -150,6 +150,16 @@ def test_a_fifo_or_an_endless_file_in_the_cache_is_as_if_absent(root: Path, tmp_
     assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
 
 
+def test_a_key_inside_the_archive_is_not_trusted(root: Path) -> None:
+    """An archive could bring its cache and the key that seals it."""
+    shutil.rmtree(root / ".chronique-cache")
+    write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
+    build(root, key_file=root / ".chronique-cache" / "key")
+    build(root, key_file=root / "content" / "key")
+    assert not {path.name for path in (root / ".chronique-cache").iterdir()} & {"parsed", "templates", "enrich.pickle"}
+    assert not (root / "content" / "key").exists()
+
+
 def _manifest(root: Path) -> Path:
     (manifest,) = (root / ".chronique-cache").glob("manifest-*.json")
     return manifest

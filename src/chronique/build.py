@@ -59,6 +59,17 @@ class BuildRequest:
     def site_config(self) -> SiteConfig:
         return load_config(self.config or find_config(self.content, self.cwd))
 
+    def seal(self) -> Seal:
+        """What seals the cache; none (no cache across runs) when the key would lie in a folder of
+        the build, where an archive could bring a key of its own."""
+        key_file = self.key_file
+        if key_file is None:
+            return Seal(None)
+        folders = (self.content, self.cache, self.output)
+        if any(key_file.resolve().is_relative_to(folder.resolve()) for folder in folders):
+            return Seal(None)
+        return Seal.from_key_file(key_file)
+
     def time(self) -> datetime:
         """`now` as an aware date-time (a naive one is local time)."""
         return (self.now or datetime.now()).astimezone()
@@ -149,7 +160,7 @@ def build_site(
     theme = theme_for(request.content)
     check_output(request, theme)
     clear_interrupted_staging(request.output, everywhere=request.clean)
-    seal, now = Seal.from_key_file(request.key_file), request.time()
+    seal, now = request.seal(), request.time()
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
@@ -229,7 +240,7 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
             language = request.site_config().language
         except BUILD_ERRORS:  # the next build reports it
             return
-        memory.recall(request.cache, language, Seal.from_key_file(request.key_file))
+        memory.recall(request.cache, language, request.seal())
 
 
 def _unchanged_outputs(

@@ -31,7 +31,6 @@ from .load import load_archive
 from .new import create_article
 from .plan import Page
 from .render import theme_for
-from .seal import Seal
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -160,7 +159,7 @@ def run_related(options: argparse.Namespace) -> int:
     try:
         config = request.site_config()
         check_content(request.content)
-        parsed, seen = read_parsed(request.cache, config.language, Seal.from_key_file(request.key_file))
+        parsed, seen = read_parsed(request.cache, config.language, request.seal())
         loaded = load_archive(request.content, parsed, config.language, seen)
         archive = enrich(publishable(loaded, request.time()), config)
     except BUILD_ERRORS as error:

@@ -274,7 +274,10 @@ def _staging_marked(root: Path, folders: Sequence[str]) -> Iterator[str]:
     marker = root / f"{_MARKER}{build}"
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)  # before the marker shows: a marker seen unlocked is a dead build's
-        os.write(handle, json.dumps(list(folders)).encode("utf-8"))
+        try:
+            os.write(handle, json.dumps(list(folders)).encode("utf-8"))
+        except OSError as error:  # a full disk: name the file
+            raise OSError(error.errno, error.strerror, str(marker)) from error
         os.rename(temporary, marker)
         yield prefix
     finally:  # an exception here has removed what was staged: only a killed build leaves its marker
