@@ -425,14 +425,16 @@ def test_the_summary_says_how_many_future_articles_were_left_out(
 
 
 def test_an_article_appears_once_its_date_has_passed_with_nothing_changed_on_disk(dated: Path, tmp_path: Path) -> None:
-    def build_at(now: datetime):
+    def build_at(now: datetime, future: bool = False):
         return build_site(BuildRequest(content=dated / "content", output=dated / "site", cwd=dated, now=now,
-                                       key_file=tmp_path / "key"))
+                                       future=future, key_file=tmp_path / "key"))
 
     time.sleep(2.1)  # the inputs settle: each build records its survey of them, and may stop after it
     build_at(NOW)
     report = build_at(NOW)
     assert [stage for stage, _ in report.timings] == ["check"] and report.held_back == 2  # nothing changed
+    assert build_at(NOW, future=True).articles == 5 and "demain" in published_titles(dated / "site")
+    assert build_at(NOW).held_back == 2 and "demain" not in published_titles(dated / "site")
     report = build_at(datetime(2026, 12, 5, 12, 0, 1, tzinfo=UTC))
     assert report.held_back == 1 and "plus-tard" in published_titles(dated / "site")
     report = build_at(datetime(2026, 12, 6, 0, 0, 1).astimezone())  # local midnight passed: tomorrow is today
