@@ -13,6 +13,7 @@ and the last enrich result with the digest of its inputs. Every file is sealed
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import re
@@ -157,7 +158,8 @@ class SealedBytecodeCache(jinja2.BytecodeCache):
             bucket.bytecode_from_string(data)  # Jinja itself drops bytecode of another source or version
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.seal.write(self._path(bucket), bucket.bytecode_to_string())
+        with contextlib.suppress(OSError):  # only ever a shortcut: a full disk is the site's writes to report
+            self.seal.write(self._path(bucket), bucket.bytecode_to_string())
 
     def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
         return self.folder / f"{bucket.key}.cache"  # the key is a hex digest of the template's name
