@@ -331,7 +331,7 @@ def test_a_date_at_the_edge_that_is_in_range_is_published(tmp_path: Path, capsys
     (content / "0001-01-01-jekyll.md").write_text("---\ntitle: Jekyll\n---\n\nTexte.\n", "utf-8")
     (content / "press.txt").write_text("Presse\n\nTexte.\n\nLe 31/12/9999\n", "utf-8")
 
-    code, err = run_build(content, tmp_path / "site", capsys)
+    code, err = run_build(content, tmp_path / "site", capsys, "--future")
 
     assert (code, err) == (0, [])
     site = tmp_path / "site"

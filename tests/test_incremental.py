@@ -124,10 +124,10 @@ def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path, 
     write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
     staged = []
 
-    def interrupted_stage(target: Path, data: bytes) -> Path:
+    def interrupted_stage(target: Path, data: bytes, prefix: str) -> Path:
         if len(staged) == 3:
             raise KeyboardInterrupt
-        staged.append(original_stage(target, data))
+        staged.append(original_stage(target, data, prefix))
         return staged[-1]
 
     original_stage = write_module._stage

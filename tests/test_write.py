@@ -57,5 +57,5 @@ def test_output_folder_checks(tmp_path: Path) -> None:
     content.mkdir()
     for bad in (content, tmp_path, content / "site", Path("/"), Path.home()):
         with pytest.raises(UnsafeOutput):
-            check_output_dir(bad, content, tmp_path)
-    check_output_dir(tmp_path / "site", content, tmp_path)
+            check_output_dir(bad, content, tmp_path, (), tmp_path / ".chronique-cache", tmp_path / "m.json")
+    check_output_dir(tmp_path / "site", content, tmp_path, (), tmp_path / ".chronique-cache", tmp_path / "m.json")

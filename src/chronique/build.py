@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import time as midnight
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,7 +19,8 @@ from .load import Loaded, load_archive
 from .model import Article, InputError, Problem
 from .parallel import gc_paused
 from .plan import Page, PathCollision, merge_outputs, plan_site
-from .render import Progress, Theme, collect_static, render_site, theme_folder, theme_for
+from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
+from .seal import Seal, default_key_file
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
     BuiltFrom,
@@ -24,6 +28,7 @@ from .write import (
     UnsafeOutput,
     WriteReport,
     check_output_dir,
+    clear_interrupted_staging,
     read_manifest,
     up_to_date,
     write_site,
@@ -42,6 +47,14 @@ class BuildRequest:
     clean: bool = False
     """Ignore the cache: parse and render everything again."""
     cwd: Path = field(default_factory=Path.cwd)
+    force: bool = False
+    """Write into an output folder that holds files but no Chronique site."""
+    future: bool = False
+    """Publish articles dated after `now` too."""
+    now: datetime | None = None
+    """The build's time, which articles dated after are held back; None: the current time."""
+    key_file: Path | None = field(default_factory=default_key_file)
+    """The secret key that seals the cache (see `seal`); None: no cache across runs."""
     follow_symlinks: bool = False
     """Read articles that are symbolic links to files outside the content folder (by default only
     links to files inside it are followed)."""
@@ -61,6 +74,21 @@ class BuildRequest:
     def site_theme(self, config: SiteConfig) -> Theme:
         return theme_for(self.theme_dir(config), self.content)
 
+    def seal(self) -> Seal:
+        """What seals the cache; none (no cache across runs) when the key would lie in a folder of
+        the build, where an archive could bring a key of its own."""
+        key_file = self.key_file
+        if key_file is None:
+            return Seal(None)
+        folders = (self.content, self.cache, self.output)
+        if any(key_file.resolve().is_relative_to(folder.resolve()) for folder in folders):
+            return Seal(None)
+        return Seal.from_key_file(key_file)
+
+    def time(self) -> datetime:
+        """`now` as an aware date-time (a naive one is local time)."""
+        return (self.now or datetime.now()).astimezone()
+
     @property
     def cache(self) -> Path:
         return self.content.resolve().parent / ".chronique-cache"
@@ -75,6 +103,8 @@ class BuildReport:
     problems: tuple[Problem, ...]
     """Files skipped."""
     timings: tuple[tuple[str, float], ...]
+    held_back: int = 0
+    """Articles dated in the future, left out (see `BuildRequest.future`)."""
     warnings: tuple[Problem, ...] = ()
     """What was wrong with articles that were still published (see `Loaded.warnings`), and theme
     folders found in the content folder, which are not used (see `render.theme_for`)."""
@@ -97,8 +127,38 @@ def failure_message(error: Exception) -> str:
     if isinstance(error, InputError):
         return str(error.problem)
     if isinstance(error, OSError):
-        return f"chronique: {error.filename or ''}: {error.strerror or error}"
+        if error.filename is None:  # the writers name their file: this is a bug, still worth one line
+            return f"chronique: {error.strerror or error}"
+        names = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+        return f"chronique: {names}: {error.strerror or error}"
     return f"chronique: {error}"
+
+
+def check_content(content: Path) -> None:
+    """Raise OSError naming the content folder when it cannot be listed (rather than a file in it)."""
+    try:
+        os.scandir(content).close()
+    except OSError as error:
+        raise OSError(error.errno, f"cannot read the content folder: {error.strerror}", str(content)) from None
+
+
+def check_output(request: BuildRequest, theme: Theme) -> None:
+    """Raise UnsafeOutput for an output folder a build must not write into (see `check_output_dir`):
+    among others, the folders of `theme`, and those a theme may yet be put in (an output named
+    static/ would be taken for one by the next build, and copied into itself)."""
+    config = request.config_file()
+    projects = {request.content.parent, *([config.parent] if config else [])}
+    theme_dirs = {*theme.template_dirs, *theme.static_dirs}
+    theme_dirs.update(folder / name for folder in projects for name in THEME_PARTS)
+    check_output_dir(
+        request.output,
+        request.content,
+        request.cwd,
+        sorted(theme_dirs),
+        request.cache,
+        _manifest_path(request),
+        request.force,
+    )
 
 
 @gc_paused
@@ -110,43 +170,60 @@ def build_site(
     nothing in memory surveys its inputs first and stops there when nothing changed since the last
     build (see `uptodate`); the preview server's later builds follow a change and skip the survey."""
     clock = _StageClock()
-    check_output_dir(request.output, request.content, request.cwd)
+    check_content(request.content)
     config = request.site_config()
     theme = request.site_theme(config)
+    check_output(request, theme)
+    clear_interrupted_staging(request.output, everywhere=request.clean)
+    seal, now = request.seal(), request.time()
     environment = environment_digest(config, theme)
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
     inputs = (
-        survey_inputs(request.content, environment, theme, request.strict, request.follow_symlinks) if first else None
+        survey_inputs(request.content, environment, theme, request.strict, request.follow_symlinks, request.future)
+        if first
+        else None
     )
-    if built_from and built_from.inputs == inputs and not request.clean and outputs_intact(request.output, manifest):
+    if (
+        built_from
+        and built_from.inputs == inputs
+        and not _fell_due(built_from, now)
+        and not request.clean
+        and outputs_intact(request.output, manifest)
+    ):
         clock.lap("check", None)
         return _nothing_changed(built_from, manifest, clock.laps())
     if memory is None or request.clean:
         memory = BuildMemory()
     if memory.language != config.language:
-        memory.recall(request.cache if not request.clean else None, config.language)
+        memory.recall(request.cache if not request.clean else None, config.language, seal)
     loaded = clock.lap(
         "load", load_archive(request.content, memory.parsed, config.language, memory.seen, request.follow_symlinks)
     )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    archive = clock.lap("enrich", enrich_cached(publishable(loaded), config, request.cache, memory, not request.clean))
+    held = [] if request.future else held_back(loaded, now)
+    published = publishable(loaded, None if request.future else now)
+    archive = clock.lap("enrich", enrich_cached(published, config, request.cache, memory, seal, not request.clean))
     pages = clock.lap("plan", plan_site(archive, config))
     fingerprints = fingerprint_pages(pages, environment)
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
-    compiled = None if request.clean else compiled_templates(request.cache)
+    compiled = None if request.clean else compiled_templates(request.cache, seal)
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
     warnings = (*loaded.warnings, *theme.warnings)
-    made_from = BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings) if inputs else None
+    made_from = (
+        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), _first_release(held, now))
+        if inputs
+        else None
+    )
     written = clock.lap(
         "write",
         write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
     )
-    write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen)
+    write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
     return BuildReport(
         articles=len(archive.articles),
@@ -155,6 +232,7 @@ def build_site(
         files=written,
         problems=loaded.problems,
         timings=clock.laps(),
+        held_back=len(held),
         warnings=warnings,
     )
 
@@ -169,10 +247,11 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     except BUILD_ERRORS:
         return True
     _, built_from = read_manifest(_manifest_path(request))
+    environment = environment_digest(config, theme)
     inputs = survey_inputs(
-        request.content, environment_digest(config, theme), theme, request.strict, request.follow_symlinks
+        request.content, environment, theme, request.strict, request.follow_symlinks, request.future
     )
-    return inputs is None or built_from is None or built_from.inputs != inputs
+    return inputs is None or built_from is None or built_from.inputs != inputs or _fell_due(built_from, request.time())
 
 
 def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
@@ -187,7 +266,7 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
             language = request.site_config().language
         except BUILD_ERRORS:  # the next build reports it
             return
-        memory.recall(request.cache, language)
+        memory.recall(request.cache, language, request.seal())
 
 
 def _unchanged_outputs(
@@ -210,13 +289,51 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         files=WriteReport(written=0, unchanged=len(manifest), deleted=0),
         problems=built_from.problems,
         timings=timings,
+        held_back=built_from.held_back,
         warnings=built_from.warnings,
     )
 
 
-def publishable(loaded: Loaded) -> list[Article]:
-    """Drafts are read (so their errors show) but never published."""
-    return [article for article in loaded.articles if not article.draft]
+def publishable(loaded: Loaded, now: datetime | None = None) -> list[Article]:
+    """Drafts are read (so their errors show) but never published; nor articles dated after `now`
+    when it is given (see `in_future`)."""
+    return [
+        article
+        for article in loaded.articles
+        if not article.draft and not (now is not None and in_future(article, now))
+    ]
+
+
+def held_back(loaded: Loaded, now: datetime) -> list[Article]:
+    """The articles `publishable` leaves out for their date alone."""
+    return [article for article in loaded.articles if not article.draft and in_future(article, now)]
+
+
+def in_future(article: Article, now: datetime) -> bool:
+    """Whether `article` is dated after `now` (aware): a date-time is an instant (UTC when it gives
+    no offset, as everywhere in Chronique); a plain date is in the future from the day after `now`'s."""
+    if isinstance(article.date, datetime):
+        return article.published > now
+    return article.date > now.date()
+
+
+def _release(article: Article, now: datetime) -> datetime:
+    """When `in_future(article, ...)` turns false: its instant, or its day's midnight where `now` is."""
+    if isinstance(article.date, datetime):
+        return article.published
+    return datetime.combine(article.date, midnight(), tzinfo=now.tzinfo)
+
+
+def _first_release(held: Sequence[Article], now: datetime) -> str:
+    return min(_release(article, now) for article in held).isoformat() if held else ""
+
+
+def _fell_due(built_from: BuiltFrom, now: datetime) -> bool:
+    """Whether an article the recorded build held back for its date is due by `now`."""
+    try:
+        return bool(built_from.release) and datetime.fromisoformat(built_from.release) <= now
+    except (ValueError, TypeError):  # not written by a build: as if due, so the build does the work
+        return True
 
 
 def _manifest_path(request: BuildRequest) -> Path:

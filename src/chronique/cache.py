@@ -7,11 +7,13 @@ whole cache by the code version (a hash of Chronique's own source) and the
 site language, so a stale entry can only miss, never be wrong. They are spread
 over 256 bucket files, so that adding one article rewrites one small file, not
 the cache. Beside them: what each file looked like when it was read (`Seen`),
-and the last enrich result with the digest of its inputs.
+and the last enrich result with the digest of its inputs. Every file is sealed
+(see `seal`): one this user's builds did not write is never loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import re
@@ -25,10 +27,13 @@ from importlib import metadata
 from itertools import accumulate, repeat
 from pathlib import Path
 
+import jinja2
+
 from . import __version__
 from .config import SiteConfig
 from .load import Loaded, ParseKey, Seen
 from .model import RELATED_COMPONENTS, Archive, Article, RelatedLink
+from .seal import Seal
 from .write import replace_file
 
 PACKAGE = Path(__file__).resolve().parent
@@ -84,21 +89,21 @@ def _folder(cache_dir: Path, language: str) -> Path:
     return cache_dir / "parsed" / f"{code_version()[:16]}-{language}"
 
 
-def read_parsed(cache_dir: Path, language: str) -> tuple[dict[ParseKey, Article], dict[str, Seen]]:
+def read_parsed(
+    cache_dir: Path, language: str, seal: Seal
+) -> tuple[dict[ParseKey, Article], dict[str, Seen]]:
     """The parse results this code version left for a site in `language`, and what it saw of each
-    file; empty when there are none or they are damaged."""
+    file; empty when there are none or they are damaged or not sealed by `seal`."""
     parsed: dict[ParseKey, Article] = {}
     folder = _folder(cache_dir, language)
-    if not folder.is_dir():
+    if not seal.active or not folder.is_dir():
         return parsed, {}
     for bucket in sorted(folder.glob("*.pickle")):
-        try:
-            with bucket.open("rb") as stream:
-                parsed.update(pickle.load(stream))
-        except Exception:  # a cache is only ever a shortcut: a damaged bucket is simply re-parsed
-            continue
+        stored = _load(seal, bucket)
+        if isinstance(stored, dict):  # missing or damaged: a cache is only ever a shortcut, it is re-parsed
+            parsed.update(stored)
     try:
-        seen = {path: Seen(*stat) for path, stat in pickle.loads((folder / _SEEN).read_bytes()).items()}
+        seen = {path: Seen(*stat) for path, stat in _load(seal, folder / _SEEN).items()}
     except Exception:  # missing or damaged: every file is read again
         seen = {}
     return parsed, seen
@@ -108,8 +113,12 @@ def read_parsed(cache_dir: Path, language: str) -> tuple[dict[ParseKey, Article]
 _SEEN = "seen"
 
 
-def write_parsed(cache_dir: Path, language: str, loaded: Loaded, previous: Parsed, seen: Mapping[str, Seen]) -> None:
+def write_parsed(
+    cache_dir: Path, language: str, loaded: Loaded, previous: Parsed, seen: Mapping[str, Seen], seal: Seal
+) -> None:
     """Store what `loaded` parsed and saw, rewriting only what differs from `previous` and `seen`."""
+    if not seal.active:
+        return
     folder = _folder(cache_dir, language)
     if not folder.is_dir():
         _start_afresh(cache_dir, folder)
@@ -120,19 +129,40 @@ def write_parsed(cache_dir: Path, language: str, loaded: Loaded, previous: Parse
         if name not in new:
             path.unlink(missing_ok=True)
         elif new[name].keys() != old.get(name, {}).keys() or not path.exists():
-            _dump(path, new[name])
+            _dump(seal, path, new[name])
     if loaded.seen != seen or not (folder / _SEEN).exists():
-        _dump(folder / _SEEN, {path: tuple(stat) for path, stat in loaded.seen.items()})
+        _dump(seal, folder / _SEEN, {path: tuple(stat) for path, stat in loaded.seen.items()})
 
 
-def compiled_templates(cache_dir: Path) -> Path:
-    """The folder where Jinja keeps the templates it has compiled (its bytecode cache), made if
-    missing. One per code version: Jinja checks a template's source, not the options it was
-    compiled with, and those are Chronique's code."""
+def compiled_templates(cache_dir: Path, seal: Seal) -> jinja2.BytecodeCache | None:
+    """Where Jinja keeps the templates it has compiled (its bytecode cache), in a folder made if
+    missing; None when the cache is off. One folder per code version: Jinja checks a template's
+    source, not the options it was compiled with, and those are Chronique's code."""
+    if not seal.active:
+        return None
     folder = cache_dir / "templates" / code_version()[:16]
     if not folder.is_dir():
         _start_afresh(cache_dir, folder)
-    return folder
+    return SealedBytecodeCache(folder, seal)
+
+
+class SealedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's file bytecode cache, sealed: compiled templates are marshalled code, run as loaded."""
+
+    def __init__(self, folder: Path, seal: Seal) -> None:
+        self.folder, self.seal = folder, seal
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.seal.read(self._path(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)  # Jinja itself drops bytecode of another source or version
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # only ever a shortcut: a full disk is the site's writes to report
+            self.seal.write(self._path(bucket), bucket.bytecode_to_string())
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"  # the key is a hex digest of the template's name
 
 
 def _start_afresh(cache_dir: Path, folder: Path) -> None:
@@ -140,7 +170,7 @@ def _start_afresh(cache_dir: Path, folder: Path) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+        replace_file(ignore, b"*\n")
     versions = folder.parent
     for other in versions.iterdir() if versions.is_dir() else ():
         shutil.rmtree(other, ignore_errors=True)  # only ever our own folder of an older code version
@@ -157,10 +187,10 @@ class BuildMemory:
     """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None
 
-    def recall(self, cache_dir: Path | None, language: str) -> None:
+    def recall(self, cache_dir: Path | None, language: str, seal: Seal) -> None:
         """Forget everything, then hold the parse results the cache folder has for a site in
         `language` (none when `cache_dir` is None: a clean build)."""
-        self.parsed, self.seen = read_parsed(cache_dir, language) if cache_dir else ({}, {})
+        self.parsed, self.seen = read_parsed(cache_dir, language, seal) if cache_dir else ({}, {})
         self.language, self.enriched = language, None
 
 
@@ -174,7 +204,7 @@ def enrich_inputs(articles: list[Article], config: SiteConfig) -> str:
 
 
 def enrich_cached(
-    articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory, stored: bool = True
+    articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory, seal: Seal, stored: bool = True
 ) -> Archive:
     """`enrich`, or the previous build's result when its inputs are the same (from `memory`, else
     from the cache folder unless `stored` is false: a clean build).
@@ -184,7 +214,7 @@ def enrich_cached(
     """
     key = enrich_inputs(articles, config)
     if memory.enriched is None and stored:
-        memory.enriched = _read_enriched(cache_dir, key, articles)
+        memory.enriched = _read_enriched(cache_dir, key, articles, seal)
     if memory.enriched is not None and memory.enriched[0] == key:
         return memory.enriched[1]
     from .enrich import enrich  # numpy and scipy load only when enrich has work to do
@@ -192,7 +222,7 @@ def enrich_cached(
     archive = enrich(articles, config)
     memory.enriched = (key, archive)
     tags = {article.slug: article.tags for article in archive.articles}
-    _dump(cache_dir / "enrich.pickle", (code_version(), key, tags, _pack(archive.related), archive.teasers))
+    _dump(seal, cache_dir / "enrich.pickle", (code_version(), key, tags, _pack(archive.related), archive.teasers))
     return archive
 
 
@@ -230,10 +260,9 @@ def _unpack(packed: Packed) -> dict[str, tuple[RelatedLink, ...]]:
     return {slug: tuple(links[ends[number] : ends[number + 1]]) for number, slug in enumerate(articles)}
 
 
-def _read_enriched(cache_dir: Path, key: str, articles: list[Article]) -> tuple[str, Archive] | None:
+def _read_enriched(cache_dir: Path, key: str, articles: list[Article], seal: Seal) -> tuple[str, Archive] | None:
     try:
-        with (cache_dir / "enrich.pickle").open("rb") as stream:
-            version, stored_key, tags, packed, teasers = pickle.load(stream)
+        version, stored_key, tags, packed, teasers = _load(seal, cache_dir / "enrich.pickle")
         if (version, stored_key) != (code_version(), key):
             return None
         related = _unpack(packed)
@@ -243,5 +272,16 @@ def _read_enriched(cache_dir: Path, key: str, articles: list[Article]) -> tuple[
     return key, Archive(tuple(article.with_tags(tags[article.slug]) for article in ordered), related, teasers)
 
 
-def _dump(path: Path, data: object) -> None:
-    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+def _dump(seal: Seal, path: Path, data: object) -> None:
+    seal.write(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(seal: Seal, path: Path) -> object:
+    """What `_dump` stored at `path`; None when it is missing, damaged or not sealed by `seal`."""
+    data = seal.read(path)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)  # safe: sealed, so written by one of this user's builds
+    except Exception:  # damaged all the same (an older class layout): as if absent
+        return None

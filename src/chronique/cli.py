@@ -15,13 +15,22 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .build import BUILD_ERRORS, BuildFailed, BuildReport, BuildRequest, build_site, failure_message, publishable
+from .build import (
+    BUILD_ERRORS,
+    BuildFailed,
+    BuildReport,
+    BuildRequest,
+    build_site,
+    check_content,
+    check_output,
+    failure_message,
+    publishable,
+)
 from .cache import read_parsed
 from .load import load_archive
-from .model import Problem, printable
+from .model import InputError, Problem, printable
 from .new import create_article
 from .plan import Page
-from .write import UnsafeOutput, check_output_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
@@ -42,6 +51,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.add_argument("--verbose", action="store_true", help="also print each stage's time")
     build.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
+    _add_publishing_options(build)
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload pages on change")
     serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
@@ -50,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
+    _add_publishing_options(serve)
     new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
     new.add_argument("title", help="the article's title")
     new.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
@@ -58,6 +69,13 @@ def parser() -> argparse.ArgumentParser:
     related.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
     related.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
     return root
+
+
+def _add_publishing_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--force", action="store_true", help="write into an output folder that holds files but no Chronique site"
+    )
+    command.add_argument("--future", action="store_true", help="also publish articles dated in the future")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +106,8 @@ def run_build(options: argparse.Namespace) -> int:
         clean=options.clean,
         follow_symlinks=options.follow_symlinks,
         theme=options.theme,
+        force=options.force,
+        future=options.future,
     )
     started = time.perf_counter()
     try:
@@ -115,12 +135,18 @@ def run_serve(options: argparse.Namespace) -> int:
         config=options.config,
         theme=options.theme,
         follow_symlinks=options.follow_symlinks,
+        force=options.force,
+        future=options.future,
     )
     try:
-        check_output_dir(request.output, request.content, request.cwd)
+        check_content(request.content)
+        check_output(request, request.site_theme(request.site_config()))
+    except InputError:
+        pass  # a site.yaml or theme to fix: the first build says what, and serving waits for the fix
+    except BUILD_ERRORS as error:
+        return _fail(failure_message(error))
+    try:
         return serve(request, options.host, options.port)
-    except UnsafeOutput as error:
-        return _fail(f"chronique: {error}")
     except OSError as error:  # typically: the port is taken
         return _fail(f"chronique: cannot serve on {options.host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:  # during the first build: once serving, Ctrl-C stops the server
@@ -144,9 +170,10 @@ def run_related(options: argparse.Namespace) -> int:
     request = BuildRequest(content=options.content, config=options.config)
     try:
         config = request.site_config()
-        parsed, seen = read_parsed(request.cache, config.language)
+        check_content(request.content)
+        parsed, seen = read_parsed(request.cache, config.language, request.seal())
         loaded = load_archive(request.content, parsed, config.language, seen)
-        archive = enrich(publishable(loaded), config)
+        archive = enrich(publishable(loaded, request.time()), config)
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     _report_problems(loaded.problems, loaded.warnings)
@@ -197,6 +224,8 @@ def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose
         f"{files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
         f"{len(report.problems) + len(report.warnings)} warnings, {seconds:.2f} s"
     )
+    if report.held_back:
+        print(f"{report.held_back} future article(s) not published (--future to include)")
 
 
 def _report_problems(problems: Sequence[Problem], warnings: Sequence[Problem]) -> None:

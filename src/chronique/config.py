@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .model import InputError
+from .write import read_regular_file
 
 
 class _Strict(BaseModel):
@@ -105,6 +106,8 @@ class SiteConfig(_Strict):
 
 
 CONFIG_NAME = "site.yaml"
+MAX_CONFIG_BYTES = 1 << 20
+"""A site.yaml is a few kilobytes; a taxonomy of thousands of rules still fits in a mebibyte."""
 
 
 def find_config(content_dir: Path, cwd: Path) -> Path | None:
@@ -121,9 +124,11 @@ def load_config(path: Path | None) -> SiteConfig:
     if path is None:
         return SiteConfig()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_bounded(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(path, 1, f"cannot read configuration: {exc}") from None
+    except OSError as exc:
+        raise InputError(path, 1, f"cannot read configuration: {exc.strerror or exc}") from None
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -144,6 +149,14 @@ def load_config(path: Path | None) -> SiteConfig:
         unknown = error["type"] == "extra_forbidden"
         message = f"unknown key '{key}'" if unknown else f"'{key}': {error['msg']}"
         raise InputError(path, _line_of(root, location), message) from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file (a FIFO would block, a device never end) of a bounded size."""
+    data = read_regular_file(path, MAX_CONFIG_BYTES + 1, follow_links=True)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise InputError(path, 1, f"the configuration is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    return data
 
 
 def _line_of(node: yaml.Node | None, location: tuple[object, ...]) -> int:

@@ -103,11 +103,11 @@ def render_site(
     config: SiteConfig,
     theme: Theme,
     progress: Progress = lambda pages: pages,
-    compiled: Path | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> dict[str, bytes]:
     """Render every page (`progress` wraps the pages this process renders itself); a template error
     raises InputError naming the template and line, the first in page order. Templates compiled
-    once are kept in the folder `compiled` (compiling the theme takes a sixth of a second)."""
+    once are kept in the bytecode cache `compiled` (compiling the theme takes a sixth of a second)."""
     if len(pages) < FORK_FROM or not can_fork():  # two threads would only take turns
         return _render_pages(progress(pages), config, theme, compiled)
     half = len(pages) // 2
@@ -117,7 +117,7 @@ def render_site(
 
 
 def _render_pages(
-    pages: Iterable[Page], config: SiteConfig, theme: Theme, compiled: Path | None
+    pages: Iterable[Page], config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None
 ) -> dict[str, bytes]:
     env = make_environment(config, theme, compiled)
     rendered: dict[str, bytes] = {}
@@ -189,10 +189,12 @@ class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return safe
 
 
-def make_environment(config: SiteConfig, theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     env = Sandbox(
         loader=jinja2.FileSystemLoader([str(path) for path in theme.template_dirs]),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=compiled,
         # Anything but plain text and scripts is escaped, whatever a theme names its templates.
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "htm", "xml"), disabled_extensions=("txt", "js"), default=True

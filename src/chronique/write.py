@@ -8,22 +8,36 @@ and stale files deleted, with Ctrl-C held back until the renames are done.
 Files whose bytes did not change are not touched (their modification time
 neither), and only files that a previous build listed in its manifest are
 ever deleted.
+
+A build killed while staging (kill -9, a power cut) cannot remove its
+temporary files: the folders it stages into are listed beforehand in a marker
+file at the top of the output, locked while the build runs, and the next build
+removes the temporaries of every marker whose lock no live build holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import posixpath
+import re
+import secrets
 import signal
+import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from .model import Problem
+
+V = TypeVar("V")
 
 
 class UnsafeOutput(Exception):
@@ -61,24 +75,87 @@ class BuiltFrom:
     articles: int
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    held_back: int = 0
+    """Articles dated after the build's time, left out."""
+    release: str = ""
+    """The instant (ISO 8601) the first of them falls due: from then on, the same inputs make another site."""
 
 
-def check_output_dir(output: Path, content: Path, cwd: Path) -> None:
-    """Refuse output folders whose cleaning or filling could destroy the user's files."""
+def check_output_dir(
+    output: Path,
+    content: Path,
+    cwd: Path,
+    theme_dirs: Sequence[Path],
+    cache: Path,
+    manifest: Path,
+    force: bool = False,
+) -> None:
+    """Refuse output folders whose cleaning or filling could destroy the user's files: the content,
+    theme (`theme_dirs`) or cache folder, one inside or around them, and, unless `force`, a folder
+    that holds files but no Chronique site (recognised by `manifest`, its record in the cache, or
+    by the generator tag of its index.html, which outlives a deleted cache)."""
     out, src = output.resolve(), content.resolve()
     forbidden = {Path("/"), Path.home().resolve(), cwd.resolve(), Path(cwd.resolve().anchor)}
     if out in forbidden:
         raise UnsafeOutput(f"refusing to write the site into {output}: choose a dedicated folder")
-    if out == src or out in src.parents or src in out.parents:
-        raise UnsafeOutput(f"the output folder {output} must not be, contain or be inside the content folder")
+    kept = [(src, "the content folder"), (cache.resolve(), "the cache folder")]
+    kept += [(folder.resolve(), "the theme folder") for folder in theme_dirs]
+    for folder, what in kept:
+        if out == folder or out in folder.parents or folder in out.parents:
+            raise UnsafeOutput(f"the output folder {output} must not be, contain or be inside {what} {folder}")
     if out.exists() and not out.is_dir():
         raise UnsafeOutput(f"the output {output} exists and is not a folder")
+    if not force and out.is_dir() and not _holds_a_site(out, manifest):
+        raise UnsafeOutput(
+            f"the output folder {output} holds files but no Chronique site: "
+            "name a new or empty folder, or pass --force to write into it"
+        )
+
+
+# What the index.html of a Chronique site says of its maker (templates/base.html).
+_GENERATOR = re.compile(rb"""<meta\s+name=["']?generator["']?\s+content=["']?Chronique\b""", re.IGNORECASE)
+
+
+def _holds_a_site(folder: Path, manifest: Path) -> bool:
+    """Whether `folder` is empty (but for an interrupted build's files) or holds a Chronique site."""
+    try:
+        with os.scandir(folder) as entries:
+            if all(_STAGED.fullmatch(entry.name) or entry.name.startswith(_MARKER) for entry in entries):
+                return True
+    except OSError:
+        return False
+    return manifest.is_file() or bool(_GENERATOR.search(_head(folder / "index.html", 65536)))
+
+
+def _head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a regular file; nothing from anything else."""
+    try:
+        return read_regular_file(path, size)
+    except OSError:
+        return b""
+
+
+def read_regular_file(path: Path, limit: int = -1, follow_links: bool = False) -> bytes:
+    """The bytes of `path` (at most `limit`), which must be a regular file: a FIFO would block, a
+    device never end; a link is refused too unless `follow_links`. OSError naming `path` otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
+    handle = os.open(path, flags)
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return stream.read(limit)
 
 
 def check_relative(path: str) -> PurePosixPath:
     """Output paths are relative POSIX paths without '..' segments."""
     pure = PurePosixPath(path)
-    if pure.is_absolute() or not pure.parts or any(part in ("..", ".", "") for part in pure.parts) or "\\" in path:
+    if (
+        pure.is_absolute()
+        or not pure.parts
+        or any(part in ("..", ".", "") for part in pure.parts)
+        or "\\" in path
+        or "\0" in path
+    ):
         raise UnsafeOutput(f"refusing to write outside the output folder: {path!r}")
     return pure
 
@@ -118,26 +195,27 @@ def write_site(
     stale = sorted(set(previous) - set(files) - set(keep))
 
     root.mkdir(parents=True, exist_ok=True)
-    staged: dict[str, Path] = {}
-    try:
-        for path in sorted(changed):
-            staged[path] = _stage(targets[path], changed[path])
-    except BaseException:
-        for temporary in staged.values():
-            temporary.unlink(missing_ok=True)
-        raise
+    with _staging_marked(root, sorted({posixpath.dirname(path) for path in changed})) as prefix:
+        staged: dict[str, Path] = {}
+        try:
+            for path in sorted(changed):
+                staged[path] = _stage(targets[path], changed[path], prefix)
+        except BaseException:
+            for temporary in staged.values():
+                temporary.unlink(missing_ok=True)
+            raise
 
-    records = {path: keep[path] for path in keep}
-    with _interrupts_deferred():
-        for path, temporary in staged.items():
-            os.replace(temporary, targets[path])
-        deleted = sum(_delete(root, path) for path in stale)
-        for path, data in files.items():
-            stat = targets[path].stat()
-            records[path] = FileRecord(
-                hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime_ns, fingerprints.get(path, "")
-            )
-        _write_manifest(manifest, records, built_from)
+        records = {path: keep[path] for path in keep}
+        with _interrupts_deferred():
+            for path, temporary in staged.items():
+                os.replace(temporary, targets[path])
+            deleted = sum(_delete(root, path) for path in stale)
+            for path, data in files.items():
+                status = targets[path].stat()
+                records[path] = FileRecord(
+                    hashlib.sha256(data).hexdigest(), status.st_size, status.st_mtime_ns, fingerprints.get(path, "")
+                )
+            _write_manifest(manifest, records, built_from)
     return WriteReport(
         written=len(changed), unchanged=len(files) - len(changed) + len(keep), deleted=deleted,
         written_paths=tuple(sorted(changed)),
@@ -161,23 +239,140 @@ def _same_bytes(target: Path, data: bytes) -> bool:
         return False
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `target`, ready to be renamed over it."""
+def _stage(target: Path, data: bytes, prefix: str) -> Path:
+    """Write `data` to a temporary file beside `target`, ready to be renamed over it. An error
+    names `target` (a full disk says nothing of the file it stopped)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".chronique-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            raise OSError(error.errno, error.strerror, str(target)) from error
         raise
     return Path(temporary)
 
 
+# A staged file: mkstemp's eight random characters after the build's id (none before markers were).
+_STAGED = re.compile(r"\.chronique-(?:([0-9a-f]{16})-)?[a-z0-9_]{8}\.tmp")
+_MARKER = ".chronique-staging-"
+_MARKER_ID = re.compile(r"[0-9a-f]{16}")
+
+
+@contextlib.contextmanager
+def _staging_marked(root: Path, folders: Sequence[str]) -> Iterator[str]:
+    """Stage under a marker listing `folders` (paths relative to `root`, "" for itself), locked
+    until the staged files are renamed; yields the prefix of this build's staged files."""
+    build = secrets.token_hex(8)
+    prefix = f".chronique-{build}-"
+    if not folders:  # nothing to stage
+        yield prefix
+        return
+    handle, temporary = tempfile.mkstemp(dir=root, prefix=prefix, suffix=".tmp")
+    marker = root / f"{_MARKER}{build}"
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # before the marker shows: a marker seen unlocked is a dead build's
+        try:
+            os.write(handle, json.dumps(list(folders)).encode("utf-8"))
+        except OSError as error:  # a full disk: name the file
+            raise OSError(error.errno, error.strerror, str(marker)) from error
+        os.rename(temporary, marker)
+        yield prefix
+    finally:  # an exception here has removed what was staged: only a killed build leaves its marker
+        marker.unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
+        os.close(handle)
+
+
+def clear_interrupted_staging(output: Path, everywhere: bool = False) -> int:
+    """Remove the staged files of builds killed while staging into `output`, from the folders
+    their markers list (one look at the top folder when there are none); `everywhere` also walks
+    the whole folder for staged files without a marker (a build killed before markers existed).
+    Only files named as Chronique stages them are removed, and never a live build's."""
+    root = output.resolve()
+    try:
+        with os.scandir(root) as entries:
+            markers = [entry.name for entry in entries if entry.name.startswith(_MARKER)]
+    except OSError:
+        return 0
+    removed, builds = 0, _Builds(root)
+    for name in markers:
+        build = name.removeprefix(_MARKER)
+        if not _MARKER_ID.fullmatch(build) or builds.alive(build):
+            continue
+        for folder in builds.folders(build):
+            removed += _remove_staged(root, folder, lambda owner, build=build: owner == build)
+        (root / name).unlink(missing_ok=True)
+    if everywhere:
+        for folder, _, _ in os.walk(root):
+            removed += _remove_staged(root, os.path.relpath(folder, root), lambda owner: not builds.alive(owner))
+    return removed
+
+
+class _Builds:
+    """The builds staging into one output folder, as their markers tell: a live build holds the
+    lock of its marker; a dead one's marker lists the folders it staged into."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: dict[str, tuple[bool, list[str]]] = {}
+
+    def alive(self, build: str | None) -> bool:
+        return build is not None and self._look(build)[0]
+
+    def folders(self, build: str) -> list[str]:
+        return self._look(build)[1]
+
+    def _look(self, build: str) -> tuple[bool, list[str]]:
+        if build not in self.seen:
+            self.seen[build] = self._read_marker(build)
+        return self.seen[build]
+
+    def _read_marker(self, build: str) -> tuple[bool, list[str]]:
+        try:
+            handle = os.open(self.root / f"{_MARKER}{build}", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:  # no marker: the build is over
+            return False, []
+        with os.fdopen(handle, "rb") as stream:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True, []
+            try:
+                folders = json.loads(stream.read(1 << 24))
+            except ValueError:
+                return False, []
+        return False, [folder for folder in folders if isinstance(folder, str)] if isinstance(folders, list) else []
+
+
+def _remove_staged(root: Path, folder: str, owned: Callable[[str | None], bool]) -> int:
+    """Remove from `folder` (relative to `root`, never leaving it) the staged files of owners `owned` accepts."""
+    try:
+        place = root if folder in ("", ".") else root.joinpath(*check_relative(folder).parts)
+    except UnsafeOutput:
+        return 0
+    if not place.resolve().is_relative_to(root):
+        return 0
+    removed = 0
+    try:
+        with os.scandir(place) as entries:
+            for entry in entries:
+                staged = _STAGED.fullmatch(entry.name)
+                if staged and entry.is_file(follow_symlinks=False) and owned(staged.group(1)):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+    except OSError:
+        pass
+    return removed
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Write a whole file so that readers see either its old or its new bytes, never a part."""
-    os.replace(_stage(path, data), path)
+    os.replace(_stage(path, data, ".chronique-"), path)
 
 
 def _delete(root: Path, path: str) -> bool:
@@ -212,20 +407,49 @@ def _interrupts_deferred() -> Iterator[None]:
 
 
 def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
-    """The files a previous build wrote, and what it was built from; nothing when missing or damaged."""
+    """The files a previous build wrote, and what it was built from; nothing when missing or
+    damaged, or when anything in it is not what a build writes (a path leaving the output folder,
+    a field of another type): the manifest decides what may be deleted."""
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        files = {str(path): FileRecord(*record) for path, record in data["files"].items()}
+        data = json.loads(read_regular_file(manifest).decode("utf-8"))
+        files = {_listed_path(path): _record(record) for path, record in data["files"].items()}
         built = data.get("built_from")
         if built is None:
             return files, None
         problems, warnings = (
-            tuple(Problem(Path(path), line, message) for path, line, message in built.get(key, ()))
+            tuple(
+                Problem(Path(_typed(path, str)), _typed(line, int), _typed(message, str))
+                for path, line, message in built.get(key, ())
+            )
             for key in ("problems", "warnings")
         )
-        return files, BuiltFrom(str(built["inputs"]), int(built["articles"]), problems, warnings)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        built_from = BuiltFrom(
+            _typed(built["inputs"], str),
+            _typed(built["articles"], int),
+            problems,
+            warnings,
+            _typed(built.get("held_back", 0), int),
+            _typed(built.get("release", ""), str),
+        )
+        return files, built_from
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnsafeOutput):
         return {}, None
+
+
+def _listed_path(path: str) -> str:
+    check_relative(path)
+    return path
+
+
+def _record(record: list[object]) -> FileRecord:
+    digest, size, mtime_ns, fingerprint = record
+    return FileRecord(_typed(digest, str), _typed(size, int), _typed(mtime_ns, int), _typed(fingerprint, str))
+
+
+def _typed(value: object, kind: type[V]) -> V:
+    if type(value) is not kind:  # exactly: True is no article count
+        raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return value  # type: ignore[return-value]
 
 
 def _write_manifest(manifest: Path, records: Mapping[str, FileRecord], built_from: BuiltFrom | None) -> None:
@@ -238,6 +462,8 @@ def _write_manifest(manifest: Path, records: Mapping[str, FileRecord], built_fro
             "articles": built_from.articles,
             "problems": [[str(problem.path), problem.line, problem.message] for problem in built_from.problems],
             "warnings": [[str(problem.path), problem.line, problem.message] for problem in built_from.warnings],
+            "held_back": built_from.held_back,
+            "release": built_from.release,
         }
     # No indent: json then runs its C encoder, ten times faster on a large site's manifest.
     replace_file(manifest, json.dumps(data, separators=(",", ":")).encode("utf-8"))
