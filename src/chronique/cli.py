@@ -98,17 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(options: argparse.Namespace) -> int:
-    request = BuildRequest(
-        content=options.content,
-        output=options.output,
-        config=options.config,
-        strict=options.strict,
-        clean=options.clean,
-        follow_symlinks=options.follow_symlinks,
-        theme=options.theme,
-        force=options.force,
-        future=options.future,
-    )
+    request = _build_request(options)
     started = time.perf_counter()
     try:
         report = build_site(request, progress=_progress_bar(options.quiet))
@@ -126,18 +116,25 @@ def run_build(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_serve(options: argparse.Namespace) -> int:
-    from .preview import serve  # the watcher and server are only loaded when previewing
-
-    request = BuildRequest(
+def _build_request(options: argparse.Namespace) -> BuildRequest:
+    """The build `build` and `serve` ask for (`serve` has no --strict nor --clean)."""
+    return BuildRequest(
         content=options.content,
         output=options.output,
         config=options.config,
-        theme=options.theme,
+        strict=getattr(options, "strict", False),
+        clean=getattr(options, "clean", False),
         follow_symlinks=options.follow_symlinks,
+        theme=options.theme,
         force=options.force,
         future=options.future,
     )
+
+
+def run_serve(options: argparse.Namespace) -> int:
+    from .preview import serve  # the watcher and server are only loaded when previewing
+
+    request = _build_request(options)
     try:
         check_content(request.content)
         check_output(request, request.site_theme(request.site_config()))
