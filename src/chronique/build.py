@@ -8,18 +8,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from datetime import time as midnight
 from pathlib import Path
 from typing import TypeVar
 
 from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
-from .load import Loaded, load_archive
-from .model import Article, InputError, Problem
+from .load import load_archive
+from .model import InputError, Problem
 from .parallel import gc_paused
 from .plan import Page, PathCollision, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
+from .schedule import fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
@@ -187,7 +187,7 @@ def build_site(
     if (
         built_from
         and built_from.inputs == inputs
-        and not _fell_due(built_from, now)
+        and not fell_due(built_from.release, now)
         and not request.clean
         and outputs_intact(request.output, manifest)
     ):
@@ -215,7 +215,7 @@ def build_site(
     )
     warnings = (*loaded.warnings, *theme.warnings)
     made_from = (
-        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), _first_release(held, now))
+        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now))
         if inputs
         else None
     )
@@ -251,7 +251,9 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     inputs = survey_inputs(
         request.content, environment, theme, request.strict, request.follow_symlinks, request.future
     )
-    return inputs is None or built_from is None or built_from.inputs != inputs or _fell_due(built_from, request.time())
+    if inputs is None or built_from is None:
+        return True
+    return built_from.inputs != inputs or fell_due(built_from.release, request.time())
 
 
 def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
@@ -292,48 +294,6 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         held_back=built_from.held_back,
         warnings=built_from.warnings,
     )
-
-
-def publishable(loaded: Loaded, now: datetime | None = None) -> list[Article]:
-    """Drafts are read (so their errors show) but never published; nor articles dated after `now`
-    when it is given (see `in_future`)."""
-    return [
-        article
-        for article in loaded.articles
-        if not article.draft and not (now is not None and in_future(article, now))
-    ]
-
-
-def held_back(loaded: Loaded, now: datetime) -> list[Article]:
-    """The articles `publishable` leaves out for their date alone."""
-    return [article for article in loaded.articles if not article.draft and in_future(article, now)]
-
-
-def in_future(article: Article, now: datetime) -> bool:
-    """Whether `article` is dated after `now` (aware): a date-time is an instant (UTC when it gives
-    no offset, as everywhere in Chronique); a plain date is in the future from the day after `now`'s."""
-    if isinstance(article.date, datetime):
-        return article.published > now
-    return article.date > now.date()
-
-
-def _release(article: Article, now: datetime) -> datetime:
-    """When `in_future(article, ...)` turns false: its instant, or its day's midnight where `now` is."""
-    if isinstance(article.date, datetime):
-        return article.published
-    return datetime.combine(article.date, midnight(), tzinfo=now.tzinfo)
-
-
-def _first_release(held: Sequence[Article], now: datetime) -> str:
-    return min(_release(article, now) for article in held).isoformat() if held else ""
-
-
-def _fell_due(built_from: BuiltFrom, now: datetime) -> bool:
-    """Whether an article the recorded build held back for its date is due by `now`."""
-    try:
-        return bool(built_from.release) and datetime.fromisoformat(built_from.release) <= now
-    except (ValueError, TypeError):  # not written by a build: as if due, so the build does the work
-        return True
 
 
 def _manifest_path(request: BuildRequest) -> Path:

@@ -24,13 +24,13 @@ from .build import (
     check_content,
     check_output,
     failure_message,
-    publishable,
 )
 from .cache import read_parsed
 from .load import load_archive
 from .model import InputError, Problem, printable
 from .new import create_article
 from .plan import Page
+from .schedule import publishable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
