@@ -504,6 +504,12 @@ def main() -> None:
             print(f"| {stage} | {seconds:.2f} | {seconds / total:.0%} |")
         search_stages = [s for s in built["stages"] if re.search("search|index", s, re.I)]
         print(f"| **whole process** | {built['wall']:.1f} | peak memory {built['peak_mib']:,.0f} MiB |\n")
+        for stage in search_stages:
+            seconds = built["stages"][stage]
+            print(
+                f"Search stage `{stage}`: {seconds:.2f} s = {seconds / total:.1%} of the stages' sum, "
+                f"{seconds / built['wall']:.1%} of the whole build process\n"
+            )
         if not search_stages:
             print("(the build prints no stage for the search index: its share is not visible)\n")
     measured = sizes(site)
