@@ -135,13 +135,16 @@ def search_order(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda article: (article.day, *article.sort_key))
 
 
-def build_search_index(articles: Iterable[Article], config: SiteConfig) -> dict[str, bytes]:
-    """Every file of `search/`, path -> bytes, for the published articles."""
+def build_search_index(
+    articles: Iterable[Article], config: SiteConfig, shard_target: int = SHARD_TARGET
+) -> dict[str, bytes]:
+    """Every file of `search/`, path -> bytes, for the published articles; term shards are split
+    while over `shard_target` bytes."""
     ordered = search_order(articles)
     index = _Postings()
     for number, article in enumerate(ordered):
         index.add(number, article, article.language or config.language)
-    shards = index.shards()
+    shards = make_shards(index.words(), index.postings(), shard_target)
     files = {f"search/t/{shard_file(prefix)}.js": script(f"t/{shard_file(prefix)}", data) for prefix, data in shards}
     lang = site_language(config.language)
     for number, article in enumerate(ordered):
@@ -265,10 +268,6 @@ class _Postings:
             deltas = np.diff(np.asarray(numbers, np.int64), prepend=0)
             texts[tag] = "[" + ",".join(f"{delta},1" for delta in deltas.tolist()) + "]"
         return texts
-
-    def shards(self) -> list[tuple[str, str]]:
-        """(prefix, shard as JSON text) for each term shard, by prefix."""
-        return make_shards(self.words(), self.postings(), SHARD_TARGET)
 
 
 POSTINGS_CHUNK = 1 << 20
