@@ -57,7 +57,7 @@ MiB = 1024 * 1024
 # when the results or the status last changed, in performance.now() time (0 = navigation start).
 RECORDER = """
 (() => {
-  const bench = window.__bench = {first: null, last: null, key: null, status: null, changes: 0};
+  const bench = window.__bench = {first: null, last: null, key: null, afterKey: null, status: null, changes: 0};
   const results = () => document.querySelector(%(results)s);
   const status = () => document.querySelector(%(status)s);
   const observer = new MutationObserver((mutations) => {
@@ -67,11 +67,12 @@ RECORDER = """
     const now = performance.now();
     bench.last = now;
     bench.changes += 1;
+    if (bench.key !== null && bench.afterKey === null) bench.afterKey = now;
     bench.status = line ? line.textContent.trim() : null;
     if (bench.first === null && list && list.querySelector(%(item)s)) bench.first = now;
   });
   observer.observe(document, {subtree: true, childList: true, characterData: true, attributes: false});
-  document.addEventListener("keydown", () => { bench.key = performance.now(); }, true);
+  document.addEventListener("keydown", () => { bench.key = performance.now(); bench.afterKey = null; }, true);
 })();
 """
 
@@ -133,6 +134,7 @@ class Visit:
 class Typing:
     word: str
     latencies_ms: list[float | None] = field(default_factory=list)  # keydown -> last change, per letter
+    first_ms: list[float | None] = field(default_factory=list)  # keydown -> first change, per letter
     index_bytes: int = 0  # index bytes loaded while typing
     heap_bytes: int = 0
 
@@ -162,17 +164,21 @@ def synthetic_queries(generator: Path) -> list[Query]:
     first, second = plain[100], plain[2000]
     typo_source = plain[300]
     words = set(corpus.vocab)
-    typo = next(
-        candidate
-        for position in range(2, len(typo_source))
-        for candidate in (typo_source[:position] + "z" + typo_source[position + 1 :],)
-        if candidate not in words
+    early, late = (
+        next(
+            candidate
+            for position in positions
+            for candidate in (typo_source[:position] + "z" + typo_source[position + 1 :],)
+            if candidate not in words
+        )
+        for positions in (range(2, len(typo_source)), range(len(typo_source) - 2, 1, -1))
     )
     return [
         Query("rare word (a tag of the rarest ones)", fold(rare)),
         Query("common word", common),
         Query("two words", f"{first} {second}"),
-        Query(f"typo (for {typo_source})", typo),
+        Query(f"typo early in the word (for {typo_source})", early),
+        Query(f"typo late in the word (for {typo_source})", late),
         Query(f"prefix while typing (of {plain[500]})", plain[500][:4]),
     ]
 
@@ -312,7 +318,7 @@ class Browser:
             state = self.settle(page)
             files = list(dict.fromkeys([*requested, *self.resource_paths(page, index_file)]))
             results = page.evaluate(
-                """([list, item, link]) => Array.from(document.querySelectorAll(list + " " + item)).map((li) => {
+                """([list, item, link]) => Array.from(document.querySelectorAll(list + " > " + item)).map((li) => {
                        const a = li.querySelector(link);
                        return [a ? a.getAttribute("href") : "", a ? a.textContent.trim() : li.textContent.trim()];
                    })""",
@@ -341,6 +347,7 @@ class Browser:
                 key = page.evaluate("() => window.__bench.key")
                 state = self.settle(page, since=key)
                 typing.latencies_ms.append(None if state.get("timed_out") else state["last"] - key)
+                typing.first_ms.append(None if state["afterKey"] is None else state["afterKey"] - key)
             files = list(dict.fromkeys([*requested, *self.resource_paths(page, index_file)]))
             typing.index_bytes = sum(p.stat().st_size for p in files if p.is_file())
             typing.heap_bytes = self.heap(page)[0]
@@ -455,13 +462,16 @@ def visit_rows(name: str, queries: list[Query], visits: list[Visit]) -> list[str
     return rows
 
 
+def spread(values: list[float | None]) -> str:
+    known = [value for value in values if value is not None]
+    each = ", ".join(ms(value).removesuffix(" ms") for value in values)
+    return f"{each} (median {ms(statistics.median(known))}, max {ms(max(known))})" if known else "no change seen"
+
+
 def typing_row(name: str, typing: Typing) -> str:
-    known = [value for value in typing.latencies_ms if value is not None]
-    each = ", ".join(ms(value).removesuffix(" ms") for value in typing.latencies_ms)
-    summary = f"median {ms(statistics.median(known))}, max {ms(max(known))}" if known else "no change seen"
     return (
-        f"| {name} | `{typing.word}` letter by letter: {each} ms | {summary} | {kb(typing.index_bytes)} "
-        f"| {typing.heap_bytes / MiB:.1f} MB |"
+        f"| {name} | `{typing.word}` | {spread(typing.first_ms)} | {spread(typing.latencies_ms)} "
+        f"| {kb(typing.index_bytes)} | {typing.heap_bytes / MiB:.1f} MB |"
     )
 
 
@@ -526,7 +536,8 @@ def main() -> None:
         "| search | query | index loaded | first result | settled | results | JS heap |\n|---|---|---|---|---|---|---|"
     )
     typing_header = (
-        "| search | keystrokes (keydown → display settled) | per key | index loaded | JS heap |\n|---|---|---|---|---|"
+        "| search | typed letter by letter | keydown → first change of the display, ms | keydown → display settled, ms "
+        "| index loaded | JS heap |\n|---|---|---|---|---|---|"
     )
     with sync_playwright() as playwright:
         browser = Browser(playwright, selectors, args.timeout)
