@@ -13,7 +13,7 @@
   "use strict";
 
   const PAGE_SIZE = 20;
-  const DEBOUNCE_MS = 100;
+  const DEBOUNCE_MS = 40; // Skips the states of a word typed fast; longer would be felt as lag.
   const EXCERPT_WORDS = 30;
   const EXCERPT_LEAD = 6; // Words shown before the first match of the excerpt.
   const MAX_EXPANSIONS = 50; // Completions of the word being typed, the most frequent first.
@@ -66,9 +66,22 @@
   // Mirrors chronique.text.fold(): casefold, œ/æ spelt out, NFKD, combining marks dropped. Only marks
   // of non-zero combining class go, as Python's unicodedata.combining() says (the class is at the end).
   const COMBINING = new RegExp("[" + combiningClasses() + "]", "gu");
-  const fold = (text) => String(text || "")
-    .toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ").replace(/œ/g, "oe").replace(/æ/g, "ae")
-    .normalize("NFKD").replace(COMBINING, "");
+  function fold(value) {
+    const text = String(value ?? "");
+    if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase(); // Most words: nothing more to do.
+    return text.toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ").replace(/œ/g, "oe").replace(/æ/g, "ae")
+      .normalize("NFKD").replace(COMBINING, "");
+  }
+  const foldedCache = new Map(); // An article's words are mostly the words of the one before.
+  function foldWord(word) {
+    let folded = foldedCache.get(word);
+    if (folded === undefined) {
+      if (foldedCache.size > 100000) foldedCache.clear();
+      folded = fold(word);
+      foldedCache.set(word, folded);
+    }
+    return folded;
+  }
 
   // Runs of letters and digits, as chronique.text.WORD; marks are kept in a run so that a decomposed
   // accent does not split a word of the raw text.
@@ -152,6 +165,9 @@
 
   const stemsOf = (shard, word) => (Object.hasOwn(shard.words, word) ? [].concat(shard.words[word]) : null);
 
+  // Documents of a stem, without decoding its postings (completions and corrections compare many).
+  const documentCount = (shard, stem) => ((Object.hasOwn(shard.stems, stem) && shard.stems[stem]) || []).length / 2;
+
   const postingCache = new Map(); // stem -> [[id, q], ...]: a stem's postings are the same in every shard.
   function postings(shard, stem) {
     let decoded = postingCache.get(stem);
@@ -200,7 +216,7 @@
       for (const each of shards) {
         for (const [surface, value] of Object.entries(each.words)) {
           if (surface.length <= word.length || !surface.startsWith(word)) continue;
-          for (const stem of [].concat(value)) if (stem) completions.push([-postings(each, stem).length, surface, stem, each]);
+          for (const stem of [].concat(value)) if (stem) completions.push([-documentCount(each, stem), surface, stem, each]);
         }
       }
       completions.sort(compareLists);
@@ -227,7 +243,7 @@
         if (!stem || surface.startsWith("#")) continue;
         const distance = editDistance(word, surface, max);
         if (distance > max) continue;
-        const candidate = [distance, -postings(shard, stem).length, surface];
+        const candidate = [distance, -documentCount(shard, stem), surface];
         if (!best || compareLists(candidate, best) < 0) best = candidate;
       }
       if (best) {
@@ -321,8 +337,9 @@
     }
     if (year) matches = matches.filter(([id]) => yearOf(id) === year);
     const newest = Math.max(1, meta.count - 1);
-    const rank = ([id, [count, score]]) => [-count, -(score + (RECENCY * id) / newest), -id];
-    const ids = matches.map((match) => [rank(match), match[0]]).sort((a, b) => compareLists(a[0], b[0])).map((pair) => pair[1]);
+    const ranked = matches.map(([id, [count, score]]) => ({ id, count, score: score + (RECENCY * id) / newest }));
+    ranked.sort((a, b) => b.count - a.count || b.score - a.score || b.id - a.id);
+    const ids = ranked.map((entry) => entry.id);
 
     const highlight = new Map(); // folded surface word -> unit number
     units.forEach((unit, number) => unit.surfaces.forEach((surface) => highlight.has(surface) || highlight.set(surface, number)));
@@ -341,7 +358,7 @@
   function tokens(text, highlight) {
     const found = [];
     for (const match of text.matchAll(WORD)) {
-      const folded = fold(match[0]);
+      const folded = foldWord(match[0]);
       found.push({ start: match.index, end: match.index + match[0].length, folded, unit: highlight.get(folded) ?? -1 });
     }
     // "McDonald's" is also indexed as "mcdonalds", "garde-côtes" as "gardecotes": a match spans both.
@@ -464,24 +481,31 @@
   let generation = 0;
   let current = null; // The last query's results and how far they are shown.
 
-  /** Shows the next page of `current`: fragments loaded, phrases checked, items appended. */
-  async function showMore(state) {
+  /**
+   * Shows the next page of `state` (the current query): fragments loaded (all requested at once),
+   * phrases checked, each item shown in rank order as soon as it and those before it are there. A new
+   * query's first item replaces the previous query's list, so that typing never blanks it.
+   */
+  async function showMore(state, replace = false) {
     const added = [];
+    if (replace && !state.result.phrases.length) showStatus(state); // The count is known already.
     while (added.length < PAGE_SIZE && state.next < state.result.ids.length) {
       const batch = state.result.ids.slice(state.next, state.next + PAGE_SIZE - added.length);
       state.next += batch.length;
-      const docs = await Promise.all(batch.map(fragment));
-      if (state !== current) return [];
-      docs.forEach((doc, i) => {
-        if (!doc) return;
-        const text = (doc.t || "") + "\n" + (doc.x || "");
-        if (!state.result.phrases.every((phrase) => hasPhrase(text, phrase))) return;
-        added.push(list.appendChild(item(doc, state.result.highlight)));
+      for (const pending of batch.map(fragment)) {
+        const doc = await pending;
+        if (state !== current) return [];
+        const text = doc && (doc.t || "") + "\n" + (doc.x || "");
+        if (!doc || !state.result.phrases.every((phrase) => hasPhrase(text, phrase))) continue;
+        const node = item(doc, state.result.highlight);
+        if (replace && !added.length) list.replaceChildren(node);
+        else list.append(node);
+        added.push(node);
         state.shown += 1;
         for (const name of doc.g || []) state.tags.set(name, (state.tags.get(name) || 0) + 1);
-        state.ids.push(batch[i]);
-      });
+      }
     }
+    if (replace && !added.length) list.replaceChildren();
     more.hidden = state.next >= state.result.ids.length;
     showStatus(state);
     return added;
@@ -489,20 +513,21 @@
 
   function showStatus(state) {
     const { result } = state;
+    // With a phrase, only the results checked so far are known: while candidates remain, a lower bound.
+    const phrased = result.phrases.length > 0;
+    const exact = !phrased || state.next >= result.ids.length;
+    const num = phrased ? state.shown : result.ids.length;
     if (result.empty) {
       status.textContent = strings.empty || "";
-    } else if (!state.shown) {
+    } else if (!num) {
       status.textContent = format(strings.none, { query: result.display });
     } else {
-      // Unchecked phrase candidates remain: the count is a lower bound.
-      const exact = !result.phrases.length || state.next >= result.ids.length;
-      const num = exact ? (result.phrases.length ? state.shown : result.ids.length) : state.shown;
       const plural = num === 1 ? "One" : "Many";
       const template = exact ? strings[plural.toLowerCase()] : strings["atLeast" + plural];
       status.textContent = format(template, { num, query: result.display });
     }
     const notes = result.corrections.map(({ word, used }) => format(strings.corrected, { typed: word, used }));
-    if (result.partial && state.shown) notes.push(strings.partial || "");
+    if (result.partial && num) notes.push(strings.partial || "");
     note.textContent = notes.join(" ");
     note.hidden = notes.length === 0;
     showFilters(state);
@@ -551,9 +576,8 @@
     remember(text.trim(), year, tag);
     const result = await search(text, { typing, year, tag });
     if (number !== generation) return;
-    current = { result, next: 0, shown: 0, ids: [], tags: new Map(), year, tag };
-    list.replaceChildren();
-    await showMore(current);
+    current = { result, next: 0, shown: 0, tags: new Map(), year, tag };
+    await showMore(current, true);
   }
 
   let timer = 0;
