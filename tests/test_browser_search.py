@@ -17,11 +17,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 import test_browser
+from chronique.text import fold
 from conftest import SEEDS, build, write_article
 from test_browser import Tab
 
@@ -33,6 +35,11 @@ DISPATCHES = 25  # "Dépêche n" articles of the hand-made index: more than a pa
 
 
 # A hand-made index ------------------------------------------------------------------------------
+
+
+# Words whose folding is easy to get wrong in JavaScript: ß, ligatures, a final sigma, a decomposed
+# accent, Devanagari vowel signs (marks of combining class 0, which chronique.text.fold keeps).
+HARD_WORDS = ("Straße", "Œuvre", "ΣΟΦΟΣ", "ﬁnance", "ǅemal", "e\u0301te\u0301", "हिंदी")
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ def _handmade_docs() -> list[Doc]:
             "Un texte avec <b>du balisage</b> et une balise <script>window.__pwned=2</script>.",
             {"balise": ("balis", 200), "balisage": ("balis", 90), "script": ("script", 60)}),
     ]
+    docs.append(Doc("Mots difficiles", 2024, (), " ".join(HARD_WORDS),
+                    {fold(word): (fold(word), 100) for word in HARD_WORDS}))
     for number in range(1, DISPATCHES + 1):
         # Titles with the word score more; among equals the newer wins.
         q = 200 if number % 5 == 0 else 100
@@ -73,7 +82,8 @@ def _handmade_docs() -> list[Doc]:
 
 HANDMADE = _handmade_docs()
 # "ma" and "mc" are split out of "m": a word belongs to the longest listed prefix that starts it.
-PREFIXES = ["#", "b", "c", "d", "e", "m", "ma", "mc", "n", "p", "r", "s", "t", "v", "z"]
+PREFIXES = sorted({"#", "b", "c", "d", "e", "m", "ma", "mc", "n", "p", "r", "s", "t", "v", "z"}
+                  | {fold(word)[0] for word in HARD_WORDS})
 
 
 def _safe(prefix: str) -> str:
@@ -199,6 +209,14 @@ def test_a_word_finds_its_stem_and_an_unused_inflection_falls_back_to_it(tab: Ta
     open_search(tab, handmade_site, "q=ELECTIONS")  # never written: the longest stem that starts it
     assert titles(tab.page) == ["Élection municipale à Rabat"]
     assert status(tab.page) == "1 résultat pour « ELECTIONS »"
+    tab.assert_clean()
+
+
+def test_the_query_is_folded_as_the_index_was(tab: Tab, handmade_site: Path) -> None:
+    for word in HARD_WORDS:
+        for typed in (word, word.upper()):
+            open_search(tab, handmade_site, "q=" + quote(typed))
+            assert titles(tab.page) == ["Mots difficiles"], typed
     tab.assert_clean()
 
 
