@@ -4,15 +4,21 @@ Everything a query needs is worked out here, once per build: folding, splitting,
 BM25F term-frequency part of every (stem, article) pair. The browser only looks words up, adds an IDF
 (from the number of postings, so that a new article does not change every shard) and ranks.
 
-Files (each a classic script calling `CHRONIQUE_SEARCH.add(key, data)`, so that they load from file://):
-- `search/meta.js`: article count, the list of term-shard prefixes, year ranges, the score scale;
-- `search/t/<prefix>.js`: the surface words starting with a prefix, their stems, and the stems' postings;
-  a prefix is split into longer ones while its shard is over `SHARD_TARGET` bytes;
-- `search/d/<n // DOCS_PER_CHUNK>/<n>.js`: what a result shows of article n (title, URL, date, source,
-  tags, body text for the excerpt).
+Each file is a classic script, `CHRONIQUE_SEARCH.add(key, data);` with key its path under `search/`
+without `.js` (scripts, not JSON, so that they load from file://):
+- `meta.js`: `count` (articles), `shards` (the term shards' prefixes), `years` ([year, first, last
+  number]), `docs_per_chunk`, `language`, and `scale`, `k1`, `b` of the scores;
+- `t/<prefix>.js` (the prefix's ASCII letters and digits as they are, other bytes as `_xx`):
+  `words`, each folded surface word starting with the prefix -> its stem ("" for a stop word: not
+  indexed), and `stems`, each of those stems -> its postings `[first number, q, number delta, q, ...]`,
+  q = round(SCALE × the BM25F term-frequency part), 1..255; tags also as pseudo-words `#<folded tag>`.
+  A word lies in the shard of the longest listed prefix that starts it: a prefix's shard is split by
+  one more character while it is over `SHARD_TARGET` bytes;
+- `d/<n // DOCS_PER_CHUNK>/<n>.js`: what a result shows of article n: title `t`, URL `u`, date `d`
+  (as shown) and `y` (ISO), source `s`, tags `g`, body text `x` (cut to `TEXT_LIMIT`).
 
-Article numbers go oldest first, so a new article takes the next number and the older articles'
-fragments keep their bytes. The format is described for search.js's authors in README's "Search".
+Articles are numbered oldest first, so a new article takes the next number and the older articles'
+fragments keep their bytes.
 """
 
 from __future__ import annotations
@@ -198,14 +204,16 @@ def year_ranges(ordered: Sequence[Article]) -> list[list[int]]:
 
 
 _JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JS_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def to_json(data: object) -> str:
     """Canonical JSON that is also safe JavaScript inside any page: no `</script>`, `<!--`, nor line
     separators, whatever the text (those characters only occur inside strings, where escapes mean the same)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return _JS_UNSAFE_RE.sub(lambda match: _JS_UNSAFE[match.group()], text)
+    for unsafe, escaped in _JS_UNSAFE.items():  # str.replace runs in C; most texts have none of them
+        if unsafe in text:
+            text = text.replace(unsafe, escaped)
+    return text
 
 
 def script(key: str, data: str) -> bytes:
@@ -233,18 +241,20 @@ class _Postings:
 
     def add(self, number: int, article: Article, language: str) -> None:
         pieces = self.pieces.get(language) or self.pieces.setdefault(language, _PieceStems(self.vocabulary, language))
-        fields = [(article.title, TITLE_WEIGHT), (" ".join(article.tags), TAGS_WEIGHT),
-                  (article.source.name, SOURCE_WEIGHT), (article.text, BODY_WEIGHT)]
-        if article.summary and article.summary not in article.text:
-            fields.append((article.summary, BODY_WEIGHT))
-        found = [
-            (np.fromiter(chain.from_iterable(map(pieces.__getitem__, _rough(text))), np.int32), weight)
-            for text, weight in fields
-        ]
-        stems, where = np.unique(np.concatenate([numbers for numbers, _ in found]), return_inverse=True)
-        weights = np.concatenate([np.full(len(numbers), weight, np.int32) for numbers, weight in found])
-        self.doc_stems.append(stems.astype(np.int32))
-        self.doc_counts.append(np.bincount(where, weights, len(stems)).astype(np.int32))
+
+        def occurrences(text: str) -> Iterable[int]:
+            return chain.from_iterable(map(pieces.__getitem__, _rough(text)))
+
+        # A field's weight is its stems repeated: one count of (weighted) occurrences gives the
+        # weighted counts and the weighted length, with two NumPy calls per article.
+        weighted = [tuple(occurrences(text)) * weight for text, weight in (
+            (article.title, TITLE_WEIGHT), (" ".join(article.tags), TAGS_WEIGHT), (article.source.name, SOURCE_WEIGHT)
+        )]
+        summary = article.summary if article.summary not in article.text else ""
+        found = np.fromiter(chain(occurrences(article.text), occurrences(summary), *weighted), np.int32)
+        stems, counts = np.unique(found, return_counts=True)
+        self.doc_stems.append(stems)
+        self.doc_counts.append(counts.astype(np.int32))
         for tag in dict.fromkeys(fold_word(tag) for tag in article.tags):
             self.tags["#" + tag].append(number)
 
