@@ -192,7 +192,7 @@
     if (own && own.every((stem) => stem === "")) return { word, stop: true };
     const stems = new Map(); // stem -> [weight, the shard holding its postings]
     const shards = [shard];
-    for (const stem of own || []) stems.set(stem, [1, shard]);
+    for (const stem of own || []) if (stem) stems.set(stem, [1, shard]);
 
     if (complete) {
       const home = prefixOf(word);
