@@ -213,3 +213,18 @@ def test_adding_an_article_rewrites_only_the_shards_of_its_words(tmp_path: Path)
     assert not [path for path in written if path.startswith("search/d/") and path != "search/d/0/60.js"]
     assert 0 < len(shards) <= 6, shards  # un, nouveau, sur, la (stop words), peche, thon
     assert len([path for path in before if path.startswith("search/t/")]) > 20
+
+
+def test_a_word_stemmed_differently_by_two_languages_lists_both_stems() -> None:
+    english = Article(slug="en", title="Universities", date=date(2024, 1, 1), origin=Path("en.md"), body_html="",
+                      text="The universities open.", language="en")
+    french = article(1, "Les universities", "Un mot anglais.", date(2024, 1, 2))
+    index = Index(build_search_index([english, french], SiteConfig()))
+    assert index.stem("universities") == ["universit", "universiti"]
+    assert set(decode(index.shards[index.shard_of("universities")]["stems"]["universiti"])) == {0}
+
+
+def test_an_empty_archive_has_an_empty_index() -> None:
+    index = Index(build_search_index([], SiteConfig()))
+    assert index.meta["count"] == 0 and index.meta["shards"] == [] and index.meta["years"] == []
+    assert list(index.files) == ["search/meta.js"]
