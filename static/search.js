@@ -63,7 +63,7 @@
   // Text ------------------------------------------------------------------------------------------
 
   // Mirrors chronique.text.fold(): casefold, œ/æ spelt out, NFKD, combining marks dropped. Only marks
-  // of non-zero combining class go, as Python's unicodedata.combining() says (the class is at the end).
+  // of non-zero combining class go, as Python's unicodedata.combining() says (the list ends this file).
   const COMBINING = new RegExp("[" + combiningClasses() + "]", "gu");
   function fold(value) {
     const text = String(value ?? "");
@@ -403,7 +403,7 @@
     let best = [-1, -1];
     const hits = found.map((token, i) => [i, token.unit]).filter(([, unit]) => unit >= 0);
     for (let h = 0, end = 0; h < hits.length; h++) {
-      while (end < hits.length && hits[end][0] < hits[h][0] + EXCERPT_WORDS) end++;
+      while (end < hits.length && hits[end][0] < hits[h][0] + EXCERPT_WORDS - EXCERPT_LEAD) end++;
       const window = hits.slice(h, end);
       const quality = [new Set(window.map(([, unit]) => unit)).size, window.length];
       if (compareLists(quality, best) > 0) [best, bestStart] = [quality, hits[h][0]];
@@ -437,8 +437,17 @@
     return node;
   }
 
-  // Only paths inside the site: a URL with a scheme (javascript:, http:) is not a result's page.
-  const safeLink = (url) => (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(url || "") ? "" : String(url || "").replace(/^\/+/, ""));
+  /** The result's page relative to search.html (at the site root), or "" when it would leave the site. */
+  function safeLink(url) {
+    const path = String(url || "").replace(/^\/+/, "");
+    try {
+      // The browser's own parser decides: " javascript:…" is javascript: to it, whatever a regex says.
+      const target = new URL(path, location.href);
+      return target.protocol === location.protocol && target.origin === location.origin ? path : "";
+    } catch (error) {
+      return "";
+    }
+  }
 
   function item(doc, highlight) {
     const li = element("li", "h-entry");

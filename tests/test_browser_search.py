@@ -49,6 +49,7 @@ class Doc:
     tags: tuple[str, ...]
     text: str
     terms: dict[str, tuple[str, int]]  # folded surface word -> (stem, q)
+    url: str = ""  # default: YEAR/01/doc-N.html
 
 
 def _handmade_docs() -> list[Doc]:
@@ -69,6 +70,9 @@ def _handmade_docs() -> list[Doc]:
         Doc("Balise <img src=x onerror=window.__pwned=1> dans un titre", 2024, (),
             "Un texte avec <b>du balisage</b> et une balise <script>window.__pwned=2</script>.",
             {"balise": ("balis", 200), "balisage": ("balis", 90), "script": ("script", 60)}),
+        *(Doc(f"Lien piégé {n}", 2024, (), "Un lien qui sort du site.", {"piege": ("pieg", 100)}, url)
+          for n, url in enumerate([" javascript:window.__pwned=3", "\tjavascript:window.__pwned=4",
+                                   "JavaScript:window.__pwned=5", "//example.org/x", "http://example.org/"])),
     ]
     docs.append(Doc("Mots difficiles", 2024, (), " ".join(HARD_WORDS),
                     {fold(word): (fold(word), 100) for word in HARD_WORDS}))
@@ -129,7 +133,7 @@ def write_handmade_index(folder: Path, docs: list[Doc], prefixes: list[str]) -> 
     for number, doc in enumerate(docs):
         chunk = folder / "d" / str(number // 10)
         chunk.mkdir(parents=True, exist_ok=True)
-        fragment = {"t": doc.title, "u": f"{doc.year}/01/doc-{number}.html", "d": f"1er janvier {doc.year}",
+        fragment = {"t": doc.title, "u": doc.url or f"{doc.year}/01/doc-{number}.html", "d": f"1er janvier {doc.year}",
                     "y": f"{doc.year}-01-01", "s": "Agence", "g": list(doc.tags), "x": doc.text}
         (chunk / f"{number}.js").write_text(_script(f"d/{number // 10}/{number}", fragment), "utf-8")
 
@@ -337,6 +341,13 @@ def test_index_text_reaches_the_page_as_text(tab: Tab, handmade_site: Path) -> N
     expect(result).to_have_count(1)
     expect(result.locator("img, script, b")).to_have_count(0)
     expect(result.locator(".search-excerpt")).to_contain_text("<b>du balisage</b>")
+    assert tab.page.evaluate("window.__pwned") is None
+
+    open_search(tab, handmade_site, "q=piege")  # links out of the site, or to script, are left out
+    expect(tab.page.locator("#search-results .p-name a")).to_have_count(5)
+    hrefs = tab.page.locator("#search-results .p-name a").evaluate_all("links => links.map(a => a.href)")
+    assert [href for href in hrefs if href and not href.startswith(handmade_site.as_uri() + "/")] == []
+    tab.page.locator("#search-results .p-name a").first.click()
     assert tab.page.evaluate("window.__pwned") is None
     tab.assert_clean()
 
