@@ -555,3 +555,18 @@ def test_axe_finds_no_violation_on_the_search_page(tab: Tab, seed_site: Path) ->
     open_search(tab, seed_site, "q=migrations")
     results = axe.Axe().run(tab.page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_search_page_fits_a_phone_and_marks_keep_their_contrast(tab: Tab, seed_site: Path) -> None:
+    page = tab.page
+    page.set_viewport_size(test_browser.PHONE)
+    open_search(tab, seed_site, "q=cooperation securite")
+    expect(page.locator("#search-results mark").first).to_be_visible()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        colours = [test_browser._colour(page, "#search-results mark", prop) for prop in ("color", "backgroundColor")]
+        assert test_browser.contrast(*colours) >= 4.5, scheme
+        test_browser.SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(test_browser.SHOTS / f"search-phone-{scheme}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    tab.assert_clean()
