@@ -12,8 +12,8 @@ without `.js` (scripts, not JSON, so that they load from file://):
   `words`, each folded surface word starting with the prefix -> its stem ("" for a stop word: not
   indexed), and `stems`, each of those stems -> its postings `[first number, q, number delta, q, ...]`,
   q = round(SCALE × the BM25F term-frequency part), 1..255; tags also as pseudo-words `#<folded tag>`.
-  A word lies in the shard of the longest listed prefix that starts it: a prefix's shard is split by
-  one more character while it is over `SHARD_TARGET` bytes;
+  A word lies in the shard of the longest listed prefix that starts it: a shard over `SHARD_TARGET`
+  bytes gives its largest groups of words with one more character in common shards of their own;
 - `d/<n // DOCS_PER_CHUNK>/<n>.js`: what a result shows of article n: title `t`, URL `u`, date `d`
   (as shown) and `y` (ISO), source `s`, tags `g`, body text `x` (cut to `TEXT_LIMIT`).
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
@@ -346,24 +346,46 @@ def _number_texts() -> list[str]:
 def make_shards(
     words: Mapping[str, str | list[str]], postings: Mapping[str, str], target: int
 ) -> list[tuple[str, str]]:
-    """(prefix, shard as JSON text) for each term shard, by prefix. The vocabulary is split by prefix
-    of the folded word: a prefix whose shard would be over `target` bytes is split into longer
-    prefixes, its words of exactly its length staying behind."""
+    """(prefix, shard as JSON text) for each term shard, by prefix. The vocabulary is split by the
+    first character of the folded word, then a shard over `target` bytes gives its largest groups of
+    words with one more character in common a shard of their own (split again while over the target),
+    until what it keeps is under the target: a word lies in the shard of the longest prefix that
+    starts it, and shards stay near the target rather than one per letter."""
     # Sizes in characters, with quotes and separators: close enough to bytes for a target.
-    sizes = {word: len(word) + len(str(words[word])) + 6 for word in words}
+    word_sizes = {word: len(word) + len(str(words[word])) + 6 for word in words}
+    word_stems = {word: [stem_ for stem_ in _stem_list(words[word]) if stem_] for word in words}
+
+    def stem_size(stem_: str) -> int:
+        return len(stem_) + len(postings[stem_]) + 4
+
+    def size_of(members: Sequence[str]) -> int:
+        stems = {stem_ for word in members for stem_ in word_stems[word]}
+        return sum(map(word_sizes.__getitem__, members)) + sum(map(stem_size, stems))
+
     shards: list[tuple[str, str]] = []
     pending = list(_group_by_prefix(sorted(words), 1).items())
     while pending:
         prefix, members = pending.pop()
-        stems = sorted({stem_ for word in members for stem_ in _stem_list(words[word]) if stem_})
-        size = sum(sizes[word] for word in members) + sum(len(s) + len(postings[s]) + 4 for s in stems)
+        users = Counter(stem_ for word in members for stem_ in word_stems[word])
+        size = sum(map(word_sizes.__getitem__, members)) + sum(map(stem_size, users))
         longer = [word for word in members if len(word) > len(prefix)]
         if size > target and longer and len(members) > 1 and len(prefix) < LONGEST_PREFIX:
-            kept = [word for word in members if len(word) == len(prefix)]
-            pending.extend(_group_by_prefix(longer, len(prefix) + 1).items())
-            if kept:
-                pending.append((prefix, kept))
-            continue
+            groups = _group_by_prefix(longer, len(prefix) + 1)
+            carved: set[str] = set()
+            for _, child in sorted((-size_of(group), child) for child, group in groups.items()):
+                if size <= target:
+                    break
+                pending.append((child, groups[child]))
+                carved.update(groups[child])
+                for word in groups[child]:  # what the shard no longer holds: the word, and its stems
+                    size -= word_sizes[word]  # when no other word of the shard has them
+                    for stem_ in word_stems[word]:
+                        users[stem_] -= 1
+                        size -= stem_size(stem_) if not users[stem_] else 0
+            members = [word for word in members if word not in carved]
+            if not members:
+                continue
+        stems = sorted({stem_ for word in members for stem_ in word_stems[word]})
         stems_text = ",".join(f"{to_json(stem_)}:{postings[stem_]}" for stem_ in stems)
         words_text = to_json({word: words[word] for word in members})
         shards.append((prefix, f'{{"stems":{{{stems_text}}},"words":{words_text}}}'))
