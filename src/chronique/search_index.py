@@ -280,7 +280,7 @@ class _Postings:
         return texts
 
 
-POSTINGS_CHUNK = 1 << 20
+POSTINGS_CHUNK = 1 << 18
 """Postings turned into text at a time (the memory this takes is in proportion)."""
 
 
