@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote_plus
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
@@ -133,86 +132,6 @@ def follow(tab: Tab, link: Locator, expected_path: str | re.Pattern[str]) -> Non
         expected_path = re.compile(re.escape(expected_path) + "$")
     expect(tab.page).to_have_url(expected_path)
     expect(tab.page.locator("h1")).to_be_visible()
-
-
-def result_titles(page: Page) -> list[str]:
-    return page.locator("#search-results li .p-name a").all_inner_texts()
-
-
-# Search ------------------------------------------------------------------------------------------
-
-
-def test_search_from_the_header_opens_the_article(tab: Tab, seed_site: Path) -> None:
-    open_page(tab, seed_site, "index.html")
-    first = tab.page.locator(".article-list .p-name a").first
-    title = first.inner_text()
-    word = max(re.findall(r"\w{4,}", title), key=len)  # the longest word is the least likely to be shared
-
-    tab.page.locator("#search-q").fill(word)
-    tab.page.locator("#search-q").press("Enter")
-    expect(tab.page).to_have_url(re.compile(r"/search\.html\?q=" + re.escape(quote_plus(word)) + "$"))
-    expect(tab.page.locator("#search-q")).to_have_value(word)
-    expect(tab.page.locator("#search-results li").first).to_be_visible()
-    assert title in result_titles(tab.page)
-    expect(tab.page.locator("#search-status")).to_have_text(re.compile(r"^\d+ résultats?$"))
-
-    follow(tab, tab.page.locator("#search-results a", has_text=title), ARTICLE_URL)
-    expect(tab.page.locator("h1")).to_have_text(title)
-    tab.assert_clean()
-
-
-def test_search_ignores_accents_and_case(tab: Tab, seed_site: Path, paged_site: Path) -> None:
-    for query in ("securite", "SÉCURITÉ"):
-        open_page(tab, seed_site, "search.html", f"q={query}")
-        titles = result_titles(tab.page)
-        assert any("sécurité" in title.lower() for title in titles), titles
-    # "actualité" is only in the titles, which the index keeps as written: the browser must fold them too.
-    for query in ("actualite", "ACTUALITÉ"):
-        open_page(tab, paged_site, "search.html", f"q={query}")
-        expect(tab.page.locator("#search-results li")).to_have_count(ARTICLES - 1)  # all but the trap title
-    tab.assert_clean()
-
-
-def test_search_ranks_title_hits_first_then_newest(tab: Tab, paged_site: Path) -> None:
-    open_page(tab, paged_site, "search.html", "q=depeche")
-    titles = result_titles(tab.page)
-    assert len(titles) == ARTICLES
-    assert titles[:2] == [f"Dépêche {n} : actualité {topic_of(n)}" for n in (ARTICLES - 1, ARTICLES - 2)]
-    assert titles[-2:] == [LATEST_TITLE.format(topic=topic_of(ARTICLES)), TRAP_TITLE]
-    tab.assert_clean()
-
-
-def test_search_without_match_or_query_says_so(tab: Tab, seed_site: Path) -> None:
-    search = tab.page.locator("#search")
-    open_page(tab, seed_site, "search.html", "q=zzqxwvj")
-    expect(tab.page.locator("#search-status")).to_have_text(search.get_attribute("data-none") or "?")
-    expect(tab.page.locator("#search-results li")).to_have_count(0)
-
-    open_page(tab, seed_site, "search.html")
-    expect(tab.page.locator("#search-status")).to_have_text(search.get_attribute("data-empty") or "?")
-    tab.assert_clean()
-
-
-def test_search_updates_as_the_reader_types(tab: Tab, paged_site: Path) -> None:
-    open_page(tab, paged_site, "search.html")
-    tab.page.locator("#search-q").press_sequentially("éolien", delay=20)
-    expect(tab.page.locator("#search-results li")).to_have_count(ARTICLES // len(TOPICS))
-    expect(tab.page.locator("#search-status")).to_have_text(f"{ARTICLES // len(TOPICS)} résultats")
-    expect(tab.page).to_have_url(re.compile(r"\?q=%C3%A9olien$"))  # reloading keeps the results
-
-    tab.page.locator("#search-q").fill("dépêche 07")
-    expect(tab.page.locator("#search-results li")).to_have_count(1)
-    expect(tab.page.locator("#search-status")).to_have_text("1 résultat")
-    tab.assert_clean()
-
-
-def test_search_shows_markup_in_titles_as_text(tab: Tab, paged_site: Path) -> None:
-    open_page(tab, paged_site, "search.html", "q=balise")
-    link = tab.page.locator("#search-results .p-name a")
-    expect(link).to_have_count(1)
-    assert link.locator("*").count() == 0
-    assert tab.page.evaluate("window.__pwned") is None
-    tab.assert_clean()
 
 
 # Navigation --------------------------------------------------------------------------------------

@@ -61,9 +61,10 @@ def test_site_plan_paths() -> None:
     expected = {
         "index.html", "page/1.html", "tags.html", "tags/maroc.html", "tags/maroc/1.html", "tags/maroc.xml",
         "sources.html", "sources/atlas-info.html", "archives.html", "2024/index.html", "2024/01/index.html",
-        "feed.xml", "search.html", "search/2024.js", "404.html",
+        "feed.xml", "search.html", "404.html",
     } | {URLS.article(a) for a in items}
     assert expected <= paths
+    assert not [path for path in paths if path.startswith("search/")]  # the index is data, not pages
     assert "sitemap.xml" not in paths
     with_base = {p.path for p in plan_site(archive, SiteConfig(base_url="https://example.org"))}
     assert {"sitemap.xml", "robots.txt"} <= with_base

@@ -34,7 +34,8 @@ def test_every_internal_link_resolves_to_a_file(seed_site: Path) -> None:
 def test_the_expected_pages_exist(seed_site: Path) -> None:
     for path in [*SEED_PAGES, "index.html", "tags.html", "sources.html", "sources/atlas-info.html",
                  "archives.html", "2024/index.html", "2024/10/index.html", "2016/03/index.html", "feed.xml",
-                 "search.html", "search/2024.js", "search/2016.js", "404.html", "static/style.css", "static/search.js"]:
+                 "search.html", "search/meta.js", "search/d/0/0.js", "404.html", "static/style.css",
+                 "static/search.js"]:
         assert (seed_site / path).is_file(), path
     assert not (seed_site / "sitemap.xml").exists()  # no base_url in the seeds' site.yaml
 

@@ -213,6 +213,9 @@ def build_site(
     files = clock.lap(
         "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
     )
+    from .search_index import build_search_index  # numpy and the stemmers: only when there is work
+
+    files = clock.lap("search", merge_outputs(files, build_search_index(archive.articles, config)))
     warnings = (*loaded.warnings, *theme.warnings)
     made_from = (
         BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now))

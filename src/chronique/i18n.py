@@ -45,15 +45,25 @@ ENGLISH: dict[str, str] = {
     "Cette page n'existe pas ou plus.": "This page does not exist, or no longer does.",
     "Retour à l'accueil": "Back to the home page",
     "Saisissez des mots pour chercher dans l'archive.": "Type words to search the archive.",
-    "Aucun article ne correspond.": "No article matches.",
+    "Aucun article ne correspond à « %(query)s ».": "No article matches “%(query)s”.",
+    "Aucun article ne contient « %(typed)s » : résultats pour « %(used)s ».":
+        "No article contains “%(typed)s”: results for “%(used)s”.",
+    "Aucun article ne contient tous ces mots : voici ceux qui en contiennent le plus.":
+        "No article contains all these words: here are those with the most of them.",
+    "Année": "Year",
+    "Toutes les années": "All years",
+    "Étiquette": "Tag",
+    "Plus de résultats": "More results",
     "La recherche demande JavaScript.": "Search needs JavaScript.",
     "Aucun article.": "No articles.",
     "Par": "By",
     "Généré par Chronique": "Made with Chronique",
     "%(num)d article": "%(num)d article",
     "%(num)d articles": "%(num)d articles",
-    "%(num)d résultat": "%(num)d result",
-    "%(num)d résultats": "%(num)d results",
+    "%(num)d résultat pour « %(query)s »": "%(num)d result for “%(query)s”",
+    "%(num)d résultats pour « %(query)s »": "%(num)d results for “%(query)s”",
+    "Au moins %(num)d résultat pour « %(query)s »": "At least %(num)d result for “%(query)s”",
+    "Au moins %(num)d résultats pour « %(query)s »": "At least %(num)d results for “%(query)s”",
 }
 CATALOGS: dict[str, dict[str, str]] = {"fr": {}, "en": ENGLISH}
 

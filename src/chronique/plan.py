@@ -124,12 +124,8 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
             pages.append(Page(URLS.month(year, month), "month.html",
                               {"year": year, "month": month, "articles": month_articles}))
     pages.append(Page("feed.xml", "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
-    # The search index comes in one script per year, so a new article rewrites only its year's.
-    shards = {year: f"search/{year:04d}.js" for year in years}
-    pages.append(Page("search.html", "search.html", {"shards": tuple(shards.values())}))
-    for year, months in years.items():
-        year_articles = tuple(article for month_articles in months.values() for article in month_articles)
-        pages.append(Page(shards[year], "search-index.js", {"articles": year_articles}))
+    # The search index's scripts are data, made by `search_index.build_search_index`, not pages.
+    pages.append(Page("search.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
     if config.base_url:
         pages.append(Page("sitemap.xml", "sitemap.xml", {
@@ -153,10 +149,10 @@ def check_unique(paths: Iterable[str]) -> None:
         raise PathCollision("several pages would be written to " + ", ".join(clashes))
 
 
-def merge_outputs(static: Mapping[str, bytes], rendered: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Theme assets and rendered pages; a page may never replace an asset (nor the reverse)."""
-    check_unique([*static, *rendered])
-    return {**static, **rendered}
+def merge_outputs(*outputs: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Theme assets, rendered pages and generated data (the search index): none may replace another."""
+    check_unique([path for output in outputs for path in output])
+    return {path: data for output in outputs for path, data in output.items()}
 
 
 def _article_page(article: Article, archive: Archive, by_slug: Mapping[str, Article]) -> Page:

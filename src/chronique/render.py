@@ -21,12 +21,11 @@ import jinja2
 import jinja2.sandbox
 
 from .config import SiteConfig
-from .i18n import Language, language
+from .i18n import language
 from .links import safe_url_filter
 from .model import Article, InputError, Problem
 from .parallel import can_fork, forked
 from .plan import URLS, Page
-from .text import folded_words
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""
@@ -215,7 +214,6 @@ def make_environment(
         absolute=lambda path: absolute_url(config, path),
         entry_id=lambda path: entry_id(config, path),
         news_article=lambda article, page_path: news_article(article, config, page_path),
-        search_documents=lambda articles: search_documents(articles, lang),
     )
     env.filters.update(
         date=lang.format_date,
@@ -282,25 +280,6 @@ def news_article(article: Article, config: SiteConfig, page_path: str) -> dict[s
     if config.base_url:
         data["url"] = absolute_url(config, page_path)
     return data
-
-
-def search_documents(articles: Iterable[Article], lang: Language) -> list[dict[str, Any]]:
-    """The search index shipped as scripts (fetch() of JSON is blocked on file://).
-
-    Each document carries its distinct words of three letters or more (shorter ones are found through
-    titles, tags and summaries), folded here, so the browser only compares prefixes.
-    """
-    return [
-        {
-            "t": article.title,
-            "u": URLS.article(article),
-            "d": lang.format_date(article.date),
-            "s": article.summary,
-            "g": list(article.tags),
-            "x": " ".join(sorted(word for word in folded_words(article.text) if len(word) > 2)),
-        }
-        for article in articles
-    ]
 
 
 def collect_static(theme: Theme) -> Mapping[str, bytes]:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache, lru_cache
-
-WORD = re.compile(r"[^\W_]+")
-"""Runs of letters and digits: apostrophes, hyphens and punctuation separate words."""
 
 
 @cache
@@ -27,8 +23,3 @@ def fold(text: str) -> str:
 fold_word = lru_cache(maxsize=1 << 18)(fold)
 """`fold` for single words (the search index, the entity scan): an archive repeats the same words,
 so each is folded once."""
-
-
-def folded_words(text: str) -> set[str]:
-    """The distinct folded words of `text`, at the cost of one fold per word not seen before."""
-    return {fold_word(word) for word in set(WORD.findall(text))}

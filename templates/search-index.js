@@ -1,1 +1,0 @@
-window.CHRONIQUE_SEARCH = (window.CHRONIQUE_SEARCH || []).concat({{ search_documents(articles)|tojson }});
