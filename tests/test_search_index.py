@@ -67,6 +67,8 @@ def test_words_are_folded_and_split_at_apostrophes_and_hyphens_and_joined() -> N
     assert split_word("McDonald’s") == ["mcdonald", "s", "mcdonalds"]
     assert split_word("l'Élysée") == ["l", "elysee"]  # an elided article is not joined
     assert split_word("d'une") == ["d", "une"]  # not « dune »
+    assert split_word("N'Guessan") == ["n", "guessan", "nguessan"]  # a name, not the elided « n' »
+    assert split_word("n'est") == ["n", "est"]
     assert split_word("Royaume-Uni") == ["royaume", "uni", "royaumeuni"]
     assert split_word("SÉCURITÉ") == ["securite"]
     assert split_word("Œuvre") == ["oeuvre"]

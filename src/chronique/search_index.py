@@ -34,7 +34,7 @@ from itertools import chain
 import numpy as np
 
 from .config import SiteConfig
-from .enrich.words import ELISIONS, STOP_WORDS, WORD_RE, normalise_quotes, stem
+from .enrich.words import STOP_WORDS, WORD_RE, elided, normalise_quotes, stem
 from .i18n import language as site_language
 from .model import Article
 from .plan import URLS
@@ -118,13 +118,13 @@ class _PieceStems(dict[bytes, tuple[int, ...]]):
 
 def split_word(word: str) -> list[str]:
     """The folded surface words a word is indexed under: its parts at hyphens and apostrophes, and
-    the parts joined (after any elided article), so that « McDonald's » is found as `mcdonalds` and
-    « Royaume-Uni » as `royaumeuni`, but « d'une » is not « dune ». Words longer than `LONGEST_WORD`
-    are left out."""
-    segments = [fold_word(part) for part in normalise_quotes(word).split("'")]
-    while len(segments) > 1 and segments[0] in ELISIONS:
+    the parts joined (after any elided article), so that « McDonald's » is found as `mcdonalds`,
+    « N'Guessan » as `nguessan` and « Royaume-Uni » as `royaumeuni`, but « d'une » is not « dune ».
+    Words longer than `LONGEST_WORD` are left out."""
+    segments = normalise_quotes(word).split("'")
+    while len(segments) > 1 and segments[1] and elided(segments[0].lower(), segments[1]):
         segments.pop(0)
-    parts = [part for segment in segments for part in _PARTS.split(segment) if part]
+    parts = [fold_word(part) for segment in segments for part in _PARTS.split(segment) if part]
     words = [fold_word(part) for part in _PARTS.split(normalise_quotes(word)) if part]
     if len(parts) > 1:
         words.append("".join(parts))

@@ -98,7 +98,7 @@ def words(text: str) -> Iterator[Token]:
     for match in WORD_RE.finditer(normalise_quotes(text)):
         word, start = match.group(), match.start()
         head, apostrophe, rest = word.partition("'")
-        while apostrophe and rest and _elided(head.lower(), rest):
+        while apostrophe and rest and elided(head.lower(), rest):
             yield Token(head + "'", start, start + len(head) + 1)
             start += len(head) + 1
             word = rest
@@ -106,7 +106,9 @@ def words(text: str) -> Iterator[Token]:
         yield Token(word, start, start + len(word))
 
 
-def _elided(head: str, rest: str) -> bool:
+def elided(head: str, rest: str) -> bool:
+    """Whether `head` (lower case) before an apostrophe is an elided word and `rest` the word after
+    it: "l'" always, "n'" only before a lower-case word ("N'Guessan" is a name)."""
     return head in NOUN_ELISIONS or (head in ELISIONS and not rest[0].isupper())
 
 
