@@ -1,0 +1,1 @@
+CHRONIQUE_SEARCH.add("t/u",{"stems":{},"words":{"un":"","une":""}});
