@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("meta",{"b":0.75,"count":3,"docs_per_chunk":1000,"k1":1.2,"language":"fr","scale":115.9090909090909,"shards":["#","1","2","4","a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q","r","s","t","u","v","w","z"],"version":1,"years":[[2016,0,0],[2023,1,1],[2024,2,2]]});

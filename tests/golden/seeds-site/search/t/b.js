@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/b",{"stems":{"bernard":[0,173],"bilateral":[2,148],"bon":[1,117,1,104],"bruno":[2,205]},"words":{"bernard":"bernard","bilaterale":"bilateral","bonnes":"bon","bruno":"bruno","but":""}});

@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/g",{"stems":{"gard":[1,183],"gardecot":[1,117],"gardefrontier":[1,117],"general":[0,194],"genr":[0,131],"gestion":[1,160,1,148],"grand":[2,216],"group":[2,104]},"words":{"garde":"gard","gardecotes":"gardecot","gardefrontieres":"gardefrontier","general":"general","genres":"genr","gestion":"gestion","grande":"grand","grands":"grand","groupe":"group"}});

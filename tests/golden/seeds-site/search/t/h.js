@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/h",{"stems":{"hammouch":[0,173],"han":[1,213],"hasard":[1,117],"hassad":[0,173],"holland":[0,131],"homologu":[0,173,2,148]},"words":{"hammouchi":"hammouch","hans":"han","hasard":"hasard","hassad":"hassad","hollande":"holland","homologue":"homologu"}});

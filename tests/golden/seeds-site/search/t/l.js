@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/l",{"stems":{"laft":[2,104],"legal":[2,104],"leijten":[1,213],"li":[0,131],"lieu":[1,117],"lutt":[0,131,2,148]},"words":{"l":"","la":"","laftit":"laft","le":"","legales":"legal","leijtens":"leijten","les":"","leurs":"","lies":"li","lieu":"lieu","lors":"","lutte":"lutt","lutter":"lutt"}});

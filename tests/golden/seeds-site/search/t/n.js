@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/n",{"stems":{"narcotrafic":[2,104],"nation":[2,104],"national":[0,173],"nombr":[2,104],"nombreux":[0,131],"nouveau":[2,104],"nouvel":[0,131]},"words":{"n":"","narcotrafic":"narcotrafic","nationale":"national","nations":"nation","ne":"","nombre":"nombr","nombreux":"nombreux","notamment":"","notre":"","nouveaux":"nouveau","nouvelles":"nouvel"}});

@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/o",{"stems":{"object":[1,160,1,104],"oeuvr":[1,117],"olymp":[2,104],"ouvr":[2,104]},"words":{"objectif":"object","objectifs":"object","oeuvre":"oeuvr","olympiques":"olymp","on":"","ont":"","ouvrant":"ouvr"}});

@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/u",{"stems":{},"words":{"un":"","une":""}});

@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/v",{"stems":{"vi":[0,131],"vis":[1,117,1,172],"visit":[1,117],"vitalit":[0,131],"voi":[2,104],"voyag":[1,117],"vu":[2,104],"vulner":[1,117]},"words":{"vers":"","vi":"vi","via":"","visant":"vis","visite":"visit","vitalite":"vitalit","voie":"voi","voyage":"voyag","vue":"vu","vulnerables":"vulner"}});

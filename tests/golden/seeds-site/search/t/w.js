@@ -1,1 +1,0 @@
-CHRONIQUE_SEARCH.add("t/w",{"stems":{"wal":[1,117]},"words":{"wali":"wal"}});
