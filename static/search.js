@@ -129,8 +129,16 @@
   let prefixes = new Set();
   let longestPrefix = 0;
 
+  const INDEX_VERSION = 2; // chronique.search_index.VERSION: the format this script reads.
+  const NO_INDEX = { count: 0, shards: [], docs_per_chunk: 1000, years: [], scale: 1 };
+
   async function loadMeta() {
-    meta = (await load("meta")) || { count: 0, shards: [], docs_per_chunk: 1000, years: [], scale: 1 };
+    const found = await load("meta");
+    if (found && found.version !== INDEX_VERSION) {
+      // An index of another format (a site rebuilt in part, or cached): read as no index, never misread.
+      console.warn(`search/: index version ${found.version}, this page reads version ${INDEX_VERSION}`);
+    }
+    meta = found && found.version === INDEX_VERSION ? found : NO_INDEX;
     prefixes = new Set(meta.shards);
     longestPrefix = meta.shards.reduce((longest, prefix) => Math.max(longest, Array.from(prefix).length), 0);
   }
@@ -164,21 +172,62 @@
 
   const stemsOf = (shard, word) => (Object.hasOwn(shard.words, word) ? [].concat(shard.words[word]) : null);
 
-  // Postings as the build wrote them: [first id, q, gap, q, gap, q, ...].
-  const flatPostings = (shard, stem) => (Object.hasOwn(shard.stems, stem) && shard.stems[stem]) || [];
-  const documentCount = (shard, stem) => flatPostings(shard, stem).length / 2;
+  // Postings as the build wrote them (chronique.search_index.encode_postings): one string per stem, for
+  // each document its id's gap from the previous one (the first: the id) in 5-bit digits, most
+  // significant first, each but the last + 32, then its q in one digit; the digits of base64url.
+  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const DIGIT = new Int8Array(0x10000).fill(-1); // charCodeAt -> digit, -1 for a character that is none
+  for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
+  const NO_POSTINGS = Object.freeze({ ids: new Int32Array(0), qs: new Uint8Array(0) });
+  const decoded = new WeakMap(); // shard -> Map(stem -> {ids, qs}): each stem decoded once, when a query needs it
+
+  /** The ids (ascending) and q of a stem's documents; decoding stops at a character outside the digits. */
+  function decodePostings(text) {
+    const ids = new Int32Array(text.length >> 1); // Two characters a posting at least.
+    const qs = new Uint8Array(ids.length);
+    let count = 0;
+    let id = 0;
+    let gap = 0;
+    let inGap = true;
+    for (let at = 0; at < text.length; at++) {
+      const digit = DIGIT[text.charCodeAt(at)];
+      if (digit < 0) break;
+      if (inGap) {
+        gap = gap * 32 + (digit & 31);
+        inGap = digit >= 32;
+      } else {
+        id += gap;
+        ids[count] = id;
+        qs[count++] = digit;
+        gap = 0;
+        inGap = true;
+      }
+    }
+    return { ids: ids.subarray(0, count), qs: qs.subarray(0, count) };
+  }
+
+  function postings(shard, stem) {
+    const text = Object.hasOwn(shard.stems, stem) ? shard.stems[stem] : "";
+    if (typeof text !== "string" || !text) return NO_POSTINGS;
+    let stems = decoded.get(shard);
+    if (!stems) decoded.set(shard, (stems = new Map()));
+    let found = stems.get(stem);
+    if (!found) stems.set(stem, (found = decodePostings(text)));
+    return found;
+  }
+  const documentCount = (shard, stem) => postings(shard, stem).ids.length;
 
   // Scores and flags go in arrays indexed by document id: no object per posting, at 100,000 articles either.
   const perDocument = (Type = Float64Array) => new Type(meta.count);
 
   /** Adds a stem's BM25 scores to `scores`, keeping the best per document (a word may stand for several stems). */
-  function addScores(scores, flat, weight) {
+  function addScores(scores, { ids, qs }, weight) {
     // The build wrote the term-frequency part of each posting; the IDF depends on the whole archive.
-    const df = flat.length / 2;
+    const df = ids.length;
     const factor = (weight * Math.log(1 + (meta.count - df + 0.5) / (df + 0.5))) / meta.scale;
-    for (let i = 0, id = 0; i + 1 < flat.length; i += 2) {
-      id += flat[i];
-      scores[id] = Math.max(scores[id], factor * flat[i + 1]);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < scores.length) scores[id] = Math.max(scores[id], factor * qs[i]);
     }
   }
 
@@ -241,7 +290,7 @@
     }
 
     const scores = perDocument(); // 0: the word is not in the document
-    for (const [stem, [weight, holder]] of stems) addScores(scores, flatPostings(holder, stem), weight);
+    for (const [stem, [weight, holder]] of stems) addScores(scores, postings(holder, stem), weight);
     const surfaces = new Set([word, used]);
     for (const each of shards) {
       for (const [surface, value] of Object.entries(each.words)) {
@@ -281,8 +330,7 @@
     const shard = await shardOf(term);
     const tagged = perDocument(Uint8Array);
     for (const stem of stemsOf(shard, term) || [term]) {
-      const flat = flatPostings(shard, stem);
-      for (let i = 0, id = 0; i + 1 < flat.length; i += 2) tagged[(id += flat[i])] = 1;
+      for (const id of postings(shard, stem).ids) if (id < tagged.length) tagged[id] = 1;
     }
     return tagged;
   }

@@ -48,7 +48,7 @@ class Doc:
     year: int
     tags: tuple[str, ...]
     text: str
-    terms: dict[str, tuple[str, int]]  # folded surface word -> (stem, q)
+    terms: dict[str, tuple[str, int]]  # folded surface word -> (stem, q: 1..63, 0 for a stop word)
     url: str = ""  # default: YEAR/01/doc-N.html
 
 
@@ -57,30 +57,30 @@ def _handmade_docs() -> list[Doc]:
     docs = [
         Doc("Élection municipale à Rabat", 2022, ("politique",),
             "Les électeurs de Rabat ont voté dimanche pour une élection municipale très suivie.",
-            {"election": ("elect", 200), "electeurs": ("elect", 120), "municipale": ("municipal", 150),
-             "rabat": ("rabat", 150), "votent": ("vot", 90), "dimanche": ("dimanch", 60), "de": ("", 0)}),
+            {"election": ("elect", 50), "electeurs": ("elect", 30), "municipale": ("municipal", 38),
+             "rabat": ("rabat", 38), "votent": ("vot", 22), "dimanche": ("dimanch", 15), "de": ("", 0)}),
         Doc("McDonald's ouvre à Casablanca", 2023, ("économie",),
             "Le groupe McDonald's ouvre un restaurant à Casablanca, son dixième au Maroc.",
-            {"mcdonald": ("mcdonald", 200), "mcdonalds": ("mcdonald", 200), "s": ("", 0),
-             "casablanca": ("casablanc", 180), "restaurant": ("restaur", 90), "maroc": ("maroc", 60)}),
+            {"mcdonald": ("mcdonald", 50), "mcdonalds": ("mcdonald", 50), "s": ("", 0),
+             "casablanca": ("casablanc", 45), "restaurant": ("restaur", 22), "maroc": ("maroc", 15)}),
         Doc("Emmanuel Macron en visite", 2024, ("diplomatie", "politique"),
             "Le président Macron est reçu à Rabat. La visite du président français dure deux jours.",
-            {"macron": ("macron", 220), "president": ("president", 130), "visite": ("visit", 150),
-             "rabat": ("rabat", 80), "emmanuel": ("emmanuel", 150), "de": ("", 0)}),
+            {"macron": ("macron", 55), "president": ("president", 32), "visite": ("visit", 38),
+             "rabat": ("rabat", 20), "emmanuel": ("emmanuel", 38), "de": ("", 0)}),
         Doc("Balise <img src=x onerror=window.__pwned=1> dans un titre", 2024, (),
             "Un texte avec <b>du balisage</b> et une balise <script>window.__pwned=2</script>.",
-            {"balise": ("balis", 200), "balisage": ("balis", 90), "script": ("script", 60)}),
-        *(Doc(f"Lien piégé {n}", 2024, (), "Un lien qui sort du site.", {"piege": ("pieg", 100)}, url)
+            {"balise": ("balis", 50), "balisage": ("balis", 22), "script": ("script", 15)}),
+        *(Doc(f"Lien piégé {n}", 2024, (), "Un lien qui sort du site.", {"piege": ("pieg", 25)}, url)
           for n, url in enumerate([" javascript:window.__pwned=3", "\tjavascript:window.__pwned=4",
                                    "JavaScript:window.__pwned=5", "//example.org/x", "http://example.org/"])),
     ]
     docs.append(Doc("Mots difficiles", 2024, (), " ".join(HARD_WORDS),
-                    {fold(word): (fold(word), 100) for word in HARD_WORDS}))
+                    {fold(word): (fold(word), 25) for word in HARD_WORDS}))
     for number in range(1, DISPATCHES + 1):
         # Titles with the word score more; among equals the newer wins.
-        q = 200 if number % 5 == 0 else 100
+        q = 50 if number % 5 == 0 else 25
         docs.append(Doc(f"Dépêche {number:02d}", 2024, ("dépêches",), f"Texte de la dépêche numéro {number}.",
-                        {"depeche": ("depech", q), "texte": ("text", 50), "numero": ("numero", 50)}))
+                        {"depeche": ("depech", q), "texte": ("text", 12), "numero": ("numero", 12)}))
     return docs
 
 
@@ -95,11 +95,30 @@ def _safe(prefix: str) -> str:
                    for b in prefix.encode())
 
 
+DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    """(document id, q) pairs, ids ascending, as the index writes them: per document its id's delta in
+    base-32 digits, most significant first, each but the last + 32, then q in one digit of base64url."""
+    text, previous = "", 0
+    for number, q in postings:
+        delta, digits = number - previous, []
+        while True:
+            digits.insert(0, delta % 32 + (32 if digits else 0))
+            delta //= 32
+            if not delta:
+                break
+        text += "".join(DIGITS[digit] for digit in [*digits, q])
+        previous = number
+    return text
+
+
 def _script(key: str, data: object) -> str:
     return f"CHRONIQUE_SEARCH.add({json.dumps(key)},{json.dumps(data, ensure_ascii=False)});\n"
 
 
-def write_handmade_index(folder: Path, docs: list[Doc], prefixes: list[str]) -> None:
+def write_handmade_index(folder: Path, docs: list[Doc], prefixes: list[str], version: int = 2) -> None:
     """The index format of the project's notes for issue 12, from hand-written terms."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "t").mkdir(parents=True)
@@ -117,17 +136,13 @@ def write_handmade_index(folder: Path, docs: list[Doc], prefixes: list[str]) -> 
         prefix = max((p for p in prefixes if surface.startswith(p)), key=len)
         shards[prefix]["words"][surface] = stem
         if stem:
-            flat, previous = [], 0
-            for number, q in postings[stem]:
-                flat += [number - previous, q]
-                previous = number
-            shards[prefix]["stems"][stem] = flat
+            shards[prefix]["stems"][stem] = encode_postings(postings[stem])
     for prefix, shard in shards.items():
         (folder / "t" / f"{_safe(prefix)}.js").write_text(_script(f"t/{_safe(prefix)}", shard), "utf-8")
     numbers = {year: [i for i, doc in enumerate(docs) if doc.year == year] for year in sorted({d.year for d in docs})}
     meta = {
-        "version": 1, "count": len(docs), "shards": prefixes, "docs_per_chunk": 10, "language": "fr",
-        "scale": 100, "k1": 1.2, "b": 0.75, "years": [[year, ids[0], ids[-1]] for year, ids in numbers.items()],
+        "version": version, "count": len(docs), "shards": prefixes, "docs_per_chunk": 10, "language": "fr",
+        "scale": 25, "k1": 1.2, "b": 0.75, "years": [[year, ids[0], ids[-1]] for year, ids in numbers.items()],
     }
     (folder / "meta.js").write_text(_script("meta", meta), "utf-8")
     for number, doc in enumerate(docs):
@@ -138,12 +153,14 @@ def write_handmade_index(folder: Path, docs: list[Doc], prefixes: list[str]) -> 
         (chunk / f"{number}.js").write_text(_script(f"d/{number // 10}/{number}", fragment), "utf-8")
 
 
-def _site_with_handmade_index(root: Path, language: str) -> Path:
+def _site_with_handmade_index(
+    root: Path, language: str, docs: list[Doc] = HANDMADE, prefixes: list[str] = PREFIXES, version: int = 2
+) -> Path:
     content = root / "articles"
     write_article(content, "one.md", "Un article", "2024-01-01", "Du texte.")
     (root / "site.yaml").write_text(f"title: Essai\nlanguage: {language}\ntags:\n  entities: false\n", "utf-8")
     build(content, root / "site")
-    write_handmade_index(root / "site" / "search", HANDMADE, PREFIXES)
+    write_handmade_index(root / "site" / "search", docs, prefixes, version)
     return root / "site"
 
 
@@ -380,6 +397,26 @@ def test_status_and_empty_states(tab: Tab, handmade_site: Path) -> None:
     open_search(tab, handmade_site, "q=zzqxw")
     expect(tab.page.locator("#search-status")).to_have_text("Aucun article ne correspond à « zzqxw ».")
     expect(tab.page.locator("#search-filters")).to_be_hidden()
+    tab.assert_clean()
+
+
+def test_postings_with_gaps_of_several_digits_are_read(tab: Tab, tmp_path: Path) -> None:
+    # Documents 0, 40 and 1100 share a word: gaps of two and three digits (32 and 1024 and more).
+    docs = [Doc(f"Remplissage {n}", 2024, (), "Rien.", {"remplissage": ("rempliss", 10)}) for n in range(1101)]
+    for number, place in ((0, "nord"), (40, "est"), (1100, "sud")):
+        docs[number] = Doc(f"Frontière {place}", 2024, (), "La frontière.", {"frontiere": ("frontier", 20)})
+    site = _site_with_handmade_index(tmp_path, "fr", docs, ["f", "r"])
+    open_search(tab, site, "q=frontière")
+    assert titles(tab.page) == ["Frontière sud", "Frontière est", "Frontière nord"]  # equal scores: newest first
+    tab.assert_clean()
+
+
+def test_an_index_of_another_version_is_not_read(tab: Tab, tmp_path: Path) -> None:
+    site = _site_with_handmade_index(tmp_path, "fr", version=1)
+    loads = watch_loads(tab)
+    open_search(tab, site, "q=macron")
+    expect(tab.page.locator("#search-status")).to_have_text("Aucun article ne correspond à « macron ».")
+    assert titles(tab.page) == [] and loads.shards() == [] and loads.fragments() == []
     tab.assert_clean()
 
 

@@ -9,12 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chronique.config import SiteConfig
 from chronique.model import Article, Source
-from chronique.search_index import SHARD_TARGET, build_search_index, shard_file, split_word
+from chronique.search_index import SHARD_TARGET, build_search_index, encode_postings, shard_file, split_word
 from conftest import REPO, SEEDS, build, write_article
 
 
@@ -26,12 +30,27 @@ def registered(data: bytes) -> tuple[str, object]:
     return key, value
 
 
-def decode(postings: list[int]) -> dict[int, int]:
-    """Doc id -> score of a flat `[id, q, delta, q, ...]` array."""
-    out, doc = {}, 0
-    for position in range(0, len(postings), 2):
-        doc += postings[position]
-        out[doc] = postings[position + 1]
+DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def decode(postings: str) -> dict[int, int]:
+    """Doc id -> score of a postings string: per document its id's delta in base-32 digits, most
+    significant first, each but the last + 32, then its q in one digit (digits of base64url)."""
+    assert isinstance(postings, str) and set(postings) <= set(DIGITS), postings
+    out: dict[int, int] = {}
+    doc = delta = 0
+    reading_delta = True
+    for char in postings:
+        digit = DIGITS.index(char)
+        if reading_delta:
+            delta = delta * 32 + digit % 32
+            reading_delta = digit >= 32
+        else:
+            doc += delta
+            out[doc] = digit
+            delta = 0
+            reading_delta = True
+    assert reading_delta and delta == 0, f"a posting cut short: {postings}"
     return out
 
 
@@ -145,10 +164,33 @@ def test_postings_score_a_title_above_a_body_mention_and_tags_have_pseudo_words(
     index = Index(build_search_index(articles, SiteConfig()))
     scores = index.postings("frontiere")
     assert set(scores) == {0, 1} and scores[1] > scores[0]
-    assert all(1 <= score <= 255 for score in scores.values())
+    assert all(1 <= score <= 63 for score in scores.values())
     assert set(index.postings("#royaume-uni")) == {0, 2}
     assert set(index.postings("#maroc")) == {2}
     assert set(index.postings("royaume")) == {0, 2}  # tag words are searchable words too
+
+
+def test_postings_are_two_characters_for_a_word_of_every_article_and_deltas_of_any_size() -> None:
+    days = [date(2000, 1, 1) + timedelta(days=n) for n in range(1200)]
+    articles = [article(n, f"Titre {n}", f"La frontière, encore. {'Rare.' if n in (0, 33, 1100) else ''}", day)
+                for n, day in enumerate(days)]
+    index = Index(build_search_index(articles, SiteConfig()))
+    common = index.shards[index.shard_of("frontiere")]["stems"][index.stem("frontiere")]
+    assert len(common) == 2 * len(articles)
+    assert list(decode(common)) == list(range(len(articles)))
+    assert set(index.postings("rare")) == {0, 33, 1100}  # deltas of one, two and three digits
+
+
+@given(st.lists(st.tuples(st.integers(0, 2**31), st.integers(1, 63)), max_size=40))
+def test_postings_text_decodes_to_its_numbers(pairs: list[tuple[int, int]]) -> None:
+    deltas, scores = np.array([d for d, _ in pairs], np.int64), np.array([q for _, q in pairs], np.int64)
+    cut = len(pairs) // 2
+    texts = [json.loads(text) for text in encode_postings(deltas, scores, [0, cut, len(pairs)])]
+    for text, part in zip(texts, (pairs[:cut], pairs[cut:]), strict=True):
+        ids = np.cumsum([d for d, _ in part]).tolist()
+        expected = dict(zip(ids, (q for _, q in part), strict=True))  # a later posting of an id wins
+        assert decode(text) == expected
+        assert json.dumps(text) == f'"{text}"'  # no escape in JSON nor in a JavaScript string
 
 
 def test_fragments_hold_what_a_result_shows_and_are_safe_javascript() -> None:
@@ -189,7 +231,7 @@ def test_the_seeds_site_has_the_search_folder(seed_site: Path) -> None:
     search = seed_site / "search"
     files = {path.relative_to(seed_site).as_posix(): path.read_bytes() for path in search.rglob("*") if path.is_file()}
     index = Index(files)
-    assert index.meta["version"] == 1 and index.meta["language"] == "fr" and index.meta["count"] == 3
+    assert index.meta["version"] == 2 and index.meta["language"] == "fr" and index.meta["count"] == 3
     assert {f"search/d/0/{n}.js" for n in range(3)} <= set(files)
     assert set(files) == {"search/meta.js", *(f"search/d/0/{n}.js" for n in range(3)),
                           *(f"search/t/{shard_file(prefix)}.js" for prefix in index.meta["shards"])}

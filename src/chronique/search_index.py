@@ -10,8 +10,11 @@ without `.js` (scripts, not JSON, so that they load from file://):
   number]), `docs_per_chunk`, `language`, and `scale`, `k1`, `b` of the scores;
 - `t/<prefix>.js` (the prefix's ASCII letters and digits as they are, other bytes as `_xx`):
   `words`, each folded surface word starting with the prefix -> its stem ("" for a stop word: not
-  indexed), and `stems`, each of those stems -> its postings `[first number, q, number delta, q, ...]`,
-  q = round(SCALE × the BM25F term-frequency part), 1..255; tags also as pseudo-words `#<folded tag>`.
+  indexed), and `stems`, each of those stems -> its postings as one string: for each article that
+  has the stem, oldest first, its number's delta (the first: the number) as a variable-length
+  number, then q = round(SCALE × the BM25F term-frequency part), 1..63, in the 64 digits of
+  base64url (see `encode_postings`: 2 characters a posting for a stem of nearly every article);
+  tags also as pseudo-words `#<folded tag>`.
   A word lies in the shard of the longest listed prefix that starts it: a shard over `SHARD_TARGET`
   bytes gives its largest groups of words with one more character in common shards of their own;
 - `d/<n // DOCS_PER_CHUNK>/<n>.js`: what a result shows of article n: title `t`, URL `u`, date `d`
@@ -28,7 +31,6 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from itertools import chain
 
 import numpy as np
@@ -40,7 +42,7 @@ from .model import Article
 from .plan import URLS
 from .text import fold_word
 
-VERSION = 1
+VERSION = 2
 
 # BM25F: a field's words count this many times, and the document's length is weighted alike.
 TITLE_WEIGHT = 6
@@ -49,8 +51,11 @@ SOURCE_WEIGHT = 2
 BODY_WEIGHT = 1
 K1 = 1.2
 B = 0.75
-SCALE = 255 / (K1 + 1)
-"""A posting's score is round(term-frequency part × SCALE): 1..255, the part being at most K1 + 1."""
+LARGEST_Q = 63
+SCALE = LARGEST_Q / (K1 + 1)
+"""A posting's score q is round(term-frequency part × SCALE): 1..63 (one digit of the postings text,
+see `encode_postings`), the part being at most K1 + 1: steps of 1/63 of the largest part, about 3 %
+of the part of one mention in an article of average length."""
 LENGTH_STEPS_PER_OCTAVE = 8
 """The average document length is rounded to a grid of 2^(1/8) (9 % apart): an added article then
 almost never changes it, and the shards of words it does not use keep their bytes."""
@@ -269,14 +274,14 @@ class _Postings:
         return words
 
     def postings(self) -> dict[str, str]:
-        """Stem -> its postings as JSON text: `[first id, q, id delta, q, ...]`, q the quantised
-        BM25F term-frequency part (see `SCALE`)."""
+        """Stem -> its postings as JSON text (a string literal, see `encode_postings`), each posting
+        an article number's delta and its q, the quantised BM25F term-frequency part (see `SCALE`)."""
         stems = self.vocabulary.stems()
         texts = dict(zip(stems, _encode_postings(self.doc_stems, self.doc_counts, len(stems)), strict=True))
         self.doc_stems, self.doc_counts = [], []
         for tag, numbers in self.tags.items():
             deltas = np.diff(np.asarray(numbers, np.int64), prepend=0)
-            texts[tag] = "[" + ",".join(f"{delta},1" for delta in deltas.tolist()) + "]"
+            texts[tag] = encode_postings(deltas, np.ones_like(deltas), [0, len(deltas)])[0]
         return texts
 
 
@@ -313,34 +318,45 @@ def _encode_postings(doc_stems: Sequence[np.ndarray], doc_counts: Sequence[np.nd
         part = (K1 + 1) * counts / (counts + K1 * (1 - B + B * length[doc_of] / average))
         first = np.zeros(high - low, bool)
         first[np.asarray(bounds[stem:last]) - low] = True
-        numbers = np.empty(2 * (high - low), np.int64)
-        numbers[0::2] = np.where(first, doc_of, doc_of - np.concatenate(([0], doc_of[:-1])))
-        numbers[1::2] = np.clip(np.rint(part * SCALE), 1, 255)
-        texts += _slices(numbers, [2 * (bound - low) for bound in bounds[stem : last + 1]])
+        deltas = np.where(first, doc_of, doc_of - np.concatenate(([0], doc_of[:-1])))
+        scores = np.clip(np.rint(part * SCALE), 1, LARGEST_Q)
+        texts += encode_postings(deltas, scores, [bound - low for bound in bounds[stem : last + 1]])
         stem = last
     return texts
 
 
-def _slices(numbers: np.ndarray, cuts: Sequence[int]) -> list[str]:
-    """`numbers[cuts[k]:cuts[k + 1]]` as JSON arrays, for each k: all the numbers are written out at
-    once (small ones looked up in a table of their texts), then cut."""
-    table = _number_texts()
-    values = numbers.tolist()
-    text = ",".join(map(table.__getitem__, values) if len(table) > numbers.max() else map(str, values)) + ","
-    widths = np.full(len(numbers), 2, np.int64)  # a digit and the comma
-    for power in range(1, 19):
-        over = numbers >= 10**power
-        if not over.any():
-            break
+POSTINGS_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+"""The 64 characters of the postings text, digit d being POSTINGS_DIGITS[d]: base64url's, which
+JSON, JavaScript strings and HTML all take as they are (no escape), and file names and URLs too."""
+_DIGIT_BITS = 5
+_CONTINUED = 1 << _DIGIT_BITS
+_DIGIT_CODES = np.frombuffer(POSTINGS_DIGITS.encode("ascii"), np.uint8)
+
+
+def encode_postings(deltas: np.ndarray, scores: np.ndarray, cuts: Sequence[int]) -> list[str]:
+    """The postings `cuts[k]:cuts[k + 1]` of (article number delta, q) pairs, for each k, as JSON string
+    literals. A posting is its delta as a variable-length number, then its q as one digit (1..63):
+    the delta's 5-bit groups, most significant first, each digit + 32 but the last. A delta under 32
+    is one digit, under 1024 two: a stem of nearly every article takes 2 characters a posting."""
+    deltas = np.asarray(deltas, np.int64)
+    widths = np.ones(len(deltas), np.int64)  # digits of each delta
+    while (over := deltas >> (_DIGIT_BITS * widths) > 0).any():
         widths += over
-    offsets = np.concatenate(([0], np.cumsum(widths)))[np.asarray(cuts)].tolist()
-    return [f"[{text[offsets[k]:offsets[k + 1] - 1]}]" for k in range(len(cuts) - 1)]
-
-
-@cache
-def _number_texts() -> list[str]:
-    """The texts of the numbers a chunk of postings is most often made of (a third of the time of `str`)."""
-    return list(map(str, range(1 << 17)))
+    most = int(widths.max(initial=1))
+    digits = np.zeros((len(deltas), most + 1), np.uint8)
+    used = np.zeros(digits.shape, bool)
+    for column in range(most):
+        present = column < widths
+        remaining = np.maximum(widths - 1 - column, 0)  # groups after this one
+        value = (deltas >> (_DIGIT_BITS * remaining)) & (_CONTINUED - 1)
+        digits[:, column] = np.where(present & (remaining > 0), value | _CONTINUED, value)
+        used[:, column] = present
+    rows = np.arange(len(deltas))
+    digits[rows, widths] = np.asarray(scores, np.int64)
+    used[rows, widths] = True
+    text = _DIGIT_CODES[digits[used]].tobytes().decode("ascii")
+    offsets = np.concatenate(([0], np.cumsum(widths + 1)))[np.asarray(cuts)].tolist()
+    return [f'"{text[offsets[k]:offsets[k + 1]]}"' for k in range(len(cuts) - 1)]
 
 
 def make_shards(
