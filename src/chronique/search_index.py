@@ -60,7 +60,7 @@ LENGTH_STEPS_PER_OCTAVE = 8
 """The average document length is rounded to a grid of 2^(1/8) (9 % apart): an added article then
 almost never changes it, and the shards of words it does not use keep their bytes."""
 
-SHARD_TARGET = 48_000
+SHARD_TARGET = 24_000
 """Bytes a term shard should stay under; one that is over is split by longer prefixes."""
 LONGEST_PREFIX = 12
 """Characters of a shard prefix at most (file names stay short whatever the words)."""
