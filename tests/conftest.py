@@ -27,6 +27,18 @@ def write_article(folder: Path, name: str, title: str, day: str, body: str = "Te
     return path
 
 
+WORDS = ["migration", "sécurité", "Maroc", "France", "frontière", "coopération", "tourisme", "Rabat", "Paris"]
+
+
+def write_small_archive(root: Path) -> None:
+    """Twelve articles over a year sharing words and tags, under `root/content`, with `per_page: 4`
+    in `root/site.yaml`: enough for several listing pages, tags and related lists."""
+    for n in range(12):
+        write_article(root / "content", f"a{n:02d}.md", f"Article {n} sur {WORDS[n % 9]}", f"2024-{1 + n % 12:02d}-10",
+                      f"{WORDS[n % 9]} et {WORDS[(n + 3) % 9]}, {WORDS[(n + 5) % 9]}.", tags=f"[{WORDS[n % 4]}]")
+    (root / "site.yaml").write_text("per_page: 4\n")
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds, with their site.yaml, built once for every test that only reads the result."""

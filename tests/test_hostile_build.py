@@ -25,12 +25,11 @@ import chronique
 from chronique.build import BuildRequest, build_site, failure_message
 from chronique.cli import main
 from chronique.render import builtin_dir
-from conftest import write_article
+from conftest import write_article, write_small_archive
 
 SOURCE = str(Path(chronique.__file__).parents[1])
 """The code under test, for the processes a test starts."""
 
-WORDS = ["migration", "sécurité", "Maroc", "France", "frontière", "coopération", "tourisme", "Rabat", "Paris"]
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
@@ -41,10 +40,7 @@ def snapshot(site: Path) -> dict[str, bytes]:
 def root(tmp_path: Path) -> Path:
     """An archive of 12 articles, built once with its cache sealed by a key of the test's own."""
     root = tmp_path / "archive"
-    for n in range(12):
-        write_article(root / "content", f"a{n:02d}.md", f"Article {n} sur {WORDS[n % 9]}", f"2024-{1 + n % 12:02d}-10",
-                      f"{WORDS[n % 9]} et {WORDS[(n + 3) % 9]}, {WORDS[(n + 5) % 9]}.", tags=f"[{WORDS[n % 4]}]")
-    (root / "site.yaml").write_text("per_page: 4\n")
+    write_small_archive(root)
     build(root)
     return root
 

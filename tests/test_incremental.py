@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 
 from chronique import write as write_module
 from chronique.build import BuildRequest, build_site
-from conftest import write_article
-
-WORDS = ["migration", "sécurité", "Maroc", "France", "frontière", "coopération", "tourisme", "Rabat", "Paris"]
+from conftest import WORDS, write_article, write_small_archive
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
@@ -45,10 +43,7 @@ def clean_copy(root: Path, elsewhere: Path) -> dict[str, bytes]:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
-    for n in range(12):
-        write_article(root / "content", f"a{n:02d}.md", f"Article {n} sur {WORDS[n % 9]}", f"2024-{1 + n % 12:02d}-10",
-                      f"{WORDS[n % 9]} et {WORDS[(n + 3) % 9]}, {WORDS[(n + 5) % 9]}.", tags=f"[{WORDS[n % 4]}]")
-    (root / "site.yaml").write_text("per_page: 4\n")
+    write_small_archive(root)
     incremental(root)
     return root
 
