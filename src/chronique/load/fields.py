@@ -81,7 +81,7 @@ class _Fields:
             except ValueError as error:
                 raise self.error("date", str(error)) from None
         if isinstance(value, str):
-            return date_at(self.path, self.header.key_line(self.known["date"][0]), value)
+            return date_at(self.path, self.line("date"), value)
         raise self.error("date", f"'date' must be a date such as 2024-10-30, not {_kind(value)}")
 
     def draft(self) -> bool:
@@ -119,7 +119,7 @@ class _Fields:
             name = self.text("source")
             if name.startswith(("http://", "https://")) and not url:
                 name, url, key = "", name, "source"
-        return make_source(name, url, self.header.key_line(self.known.get(key, (key,))[0]))
+        return make_source(name, url, self.line(key))
 
 
 def _kind(value: object) -> str:
