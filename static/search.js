@@ -12,13 +12,18 @@
 (() => {
   "use strict";
 
-  const PAGE_SIZE = 20;
+  const PAGE_SIZE = 20; // Results before the "more" button.
+  const SCREEN_STEP = 5; // Fragments requested at once while the end of the list is on screen.
+  const SCREEN_MARGIN = 300; // px below the window counted as on screen.
   const EXCERPT_WORDS = 30;
   const EXCERPT_LEAD = 6; // Words shown before the first match of the excerpt.
   const MAX_EXPANSIONS = 50; // Completions of the word being typed, the most frequent first.
   const MAX_EXPANSION_SHARDS = 4; // A very short last word would otherwise load a whole letter.
   const EXPANSION_WEIGHT = 0.8; // A completion ranks below the word itself.
   const MIN_STEM_FALLBACK = 4;
+  // French elisions the index drops before joining a word's parts (chronique.enrich.words), then the
+  // word they stand before: one that starts with a vowel or an h (the query is folded: no accents).
+  const ELIDED = /^(?:qu|jusqu|lorsqu|puisqu|quoiqu|[cdjlmnst])([aeiouyh]\p{L}{3,})$/u;
   const RECENCY = 0.05; // Added score for the newest article (proportionally less for older ones).
 
   // Loader ----------------------------------------------------------------------------------------
@@ -270,6 +275,13 @@
         if (stem.length >= MIN_STEM_FALLBACK && stem.length > best.length && word.startsWith(stem)) best = stem;
       }
       if (best) stems.set(best, [1, shard]);
+    }
+    if (!stems.size) {
+      // An elision typed without its apostrophe (lafrique, dune): the index keeps no joined form of
+      // those, so the word is looked up without it.
+      const elided = ELIDED.exec(word);
+      const rest = elided && (await resolveWord(elided[1], { complete, fuzzy: false }));
+      if (rest && !rest.stop && rest.scores.some(Boolean)) return { ...rest, word, used: word };
     }
     if (!stems.size && fuzzy && word.length >= 4) {
       // A typo: the closest word of the shard (one edit, two for long words), the most used on a tie.
@@ -529,15 +541,19 @@
   let current = null; // The last query's results and how far they are shown.
 
   /**
-   * Shows the next page of `state` (the current query): fragments loaded (all requested at once),
-   * phrases checked, each item shown in rank order as soon as it and those before it are there. A new
-   * query's first item replaces the previous query's list, so that typing never blanks it.
+   * Shows more of `state` (the current query), SCREEN_STEP results at a time while the end of the list
+   * is on screen, up to the end of its page: only the results a reader can see cost a fragment. Items
+   * come in rank order, phrases checked on the fragment's text. A new query's first item replaces the
+   * previous query's list, so that typing never blanks it.
    */
   async function showMore(state, replace = false) {
+    if (state.filling) return [];
+    state.filling = true;
     const added = [];
     if (replace && !state.result.phrases.length) showStatus(state); // The count is known already.
-    while (added.length < PAGE_SIZE && state.next < state.result.ids.length) {
-      const batch = state.result.ids.slice(state.next, state.next + PAGE_SIZE - added.length);
+    while (state.shown < state.pageEnd && state.next < state.result.ids.length) {
+      if (added.length && !listEndOnScreen()) break;
+      const batch = state.result.ids.slice(state.next, state.next + Math.min(SCREEN_STEP, state.pageEnd - state.shown));
       state.next += batch.length;
       for (const pending of batch.map(fragment)) {
         const doc = await pending;
@@ -553,10 +569,20 @@
       }
     }
     if (replace && !added.length) list.replaceChildren();
-    more.hidden = state.next >= state.result.ids.length;
+    state.filling = false;
+    more.hidden = state.shown < state.pageEnd || state.next >= state.result.ids.length;
     showStatus(state);
     return added;
   }
+
+  // The rest of a page comes when the end of the list is scrolled into view (or would be in a taller
+  // window): SCREEN_MARGIN ahead, so that a reader scrolling at reading speed never waits for it.
+  const listEndOnScreen = () => list.getBoundingClientRect().bottom < window.innerHeight + SCREEN_MARGIN;
+  const listEnd = document.createElement("div");
+  list.after(listEnd);
+  new IntersectionObserver((entries) => {
+    if (current && entries.some((entry) => entry.isIntersecting)) showMore(current);
+  }, { rootMargin: `0px 0px ${SCREEN_MARGIN}px 0px` }).observe(listEnd);
 
   function showStatus(state) {
     const { result } = state;
@@ -623,7 +649,7 @@
     remember(text.trim(), year, tag);
     const result = await search(text, { typing, year, tag });
     if (number !== generation) return;
-    current = { result, next: 0, shown: 0, tags: new Map(), year, tag };
+    current = { result, next: 0, shown: 0, pageEnd: PAGE_SIZE, filling: false, tags: new Map(), year, tag };
     await showMore(current, true);
   }
 
@@ -645,6 +671,7 @@
     run().then(() => input.focus());
   });
   more.addEventListener("click", async () => {
+    current.pageEnd = current.shown + PAGE_SIZE;
     const added = await showMore(current);
     const link = added.length && added[0].querySelector("a");
     if (link) link.focus(); // Keyboard readers continue from the first new result.
