@@ -389,7 +389,7 @@
       years.set(each, (years.get(each) || 0) + 1);
     }
     if (year) matches = matches.filter((id) => yearOf(id) === year);
-    const ids = matches.sort((a, b) => count[b] - count[a] || total[b] - total[a] || b - a);
+    const ids = ranking(matches, (a, b) => count[b] - count[a] || total[b] - total[a] || b - a);
 
     const highlight = new Map(); // folded surface word -> unit number
     units.forEach((unit, number) => unit.surfaces.forEach((surface) => highlight.has(surface) || highlight.set(surface, number)));
@@ -398,6 +398,45 @@
     const display = corrections.reduce((result, { word, used }) => result.replace(new RegExp(word, "i"), used), fold(shown));
     return { ids, phrases: required.map((phrase) => phrase.words), highlight, corrections, partial, years,
              display: corrections.length ? display : shown, empty: !query.words.length && !query.phrases.length };
+  }
+
+  /**
+   * `matches` in the order of `compare`, put in order only as far as they are read: a reader sees the
+   * first few of what can be tens of thousands (at 100,000 articles, sorting the 44,000 matches of a
+   * typed prefix took 44 ms; picking the best 40 takes a few).
+   */
+  function ranking(matches, compare) {
+    let best = [];
+    return {
+      length: matches.length,
+      slice(start, end) {
+        if (end > best.length && best.length < matches.length) best = bestOf(matches, Math.max(end, 2 * best.length, 40), compare);
+        return best.slice(start, end);
+      },
+    };
+  }
+
+  /** The `size` first items of `items` in the order of `compare`, through a heap whose root is the worst kept. */
+  function bestOf(items, size, compare) {
+    if (size >= items.length) return items.slice().sort(compare);
+    const heap = [];
+    const swap = (i, j) => ([heap[i], heap[j]] = [heap[j], heap[i]]);
+    for (const item of items) {
+      if (heap.length < size) {
+        heap.push(item);
+        for (let i = heap.length - 1, parent; i > 0 && compare(heap[i], heap[(parent = (i - 1) >> 1)]) > 0; i = parent) swap(i, parent);
+      } else if (compare(item, heap[0]) < 0) {
+        heap[0] = item;
+        for (let i = 0; ;) {
+          let worst = i;
+          for (const child of [2 * i + 1, 2 * i + 2]) if (child < size && compare(heap[child], heap[worst]) > 0) worst = child;
+          if (worst === i) break;
+          swap(i, worst);
+          i = worst;
+        }
+      }
+    }
+    return heap.sort(compare);
   }
 
   // Fragments and excerpts ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import math
 import re
 import shutil
 import threading
@@ -422,6 +423,32 @@ def test_postings_with_gaps_of_several_digits_are_read(tab: Tab, tmp_path: Path)
     site = _site_with_handmade_index(tmp_path, "fr", docs, ["f", "r"])
     open_search(tab, site, "q=frontière")
     assert titles(tab.page) == ["Frontière sud", "Frontière est", "Frontière nord"]  # equal scores: newest first
+    tab.assert_clean()
+
+
+def test_many_matches_come_in_full_rank_order_page_after_page(tab: Tab, tmp_path: Path) -> None:
+    # More matches than the first pick of best ones (search.js sorts only as far as the reader goes).
+    matching, others = 130, 30
+    docs = [Doc(f"Vague {n:03d}", 2024, (), "La vague.", {"vague": ("vagu", 1 + n * 37 % 63)}) for n in range(matching)]
+    docs += [Doc(f"Calme {n}", 2024, (), "Le calme.", {"calme": ("calm", 10)}) for n in range(others)]
+    site = _site_with_handmade_index(tmp_path, "fr", docs, ["c", "v"])
+    # The browser's score, in the same floating-point steps (meta: scale 25; recency 0.05 for the newest).
+    count = len(docs)
+    factor = math.log(1 + (count - matching + 0.5) / (matching + 0.5)) / 25
+    score = {n: factor * (1 + n * 37 % 63) + 0.05 * n / (count - 1) for n in range(matching)}
+    expected = [f"Vague {n:03d}" for n in sorted(score, key=lambda n: (-score[n], -n))]
+
+    tab.page.set_viewport_size({"width": 1280, "height": 30000})  # every page of results on screen at once
+    try:
+        open_search(tab, site, "q=vague")
+        more = tab.page.locator("#search-more")
+        for shown in range(PAGE_SIZE, matching, PAGE_SIZE):
+            expect(tab.page.locator("#search-results > li")).to_have_count(shown)
+            more.click()
+        expect(tab.page.locator("#search-results > li")).to_have_count(matching)
+        assert titles(tab.page) == expected
+    finally:
+        tab.page.set_viewport_size(test_browser.DESKTOP)
     tab.assert_clean()
 
 
