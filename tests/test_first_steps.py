@@ -256,6 +256,14 @@ def test_new_writes_a_draft_with_its_slug_published_with_drafts_once_it_has_text
     assert not page.exists()  # a draft again without --drafts
 
 
+def test_new_makes_the_content_folder_it_is_given(tmp_path: Path, capsys) -> None:
+    assert main(["new", "Premier", "--content", "articles"]) == 0
+    assert capsys.readouterr().out == str(Path("articles") / "premier.md") + "\n"
+    (tmp_path / "site.yaml").write_text("content: textes\n")
+    assert main(["new", "Second"]) == 0
+    assert (tmp_path / "textes" / "second.md").is_file()
+
+
 def test_an_article_with_an_empty_body_is_not_published(tmp_path: Path, capsys) -> None:
     write_article(tmp_path / "content", "plein.md", "Plein", "2024-10-30")
     empty = write_article(tmp_path / "content", "vide.md", "Vide", "2024-10-31", body="")

@@ -145,6 +145,7 @@ def _project_paths(options: argparse.Namespace) -> ProjectPaths:
         output=getattr(options, "output", None),
         config=options.config,
         cache=getattr(options, "cache", None),
+        to_create=options.command == "new",
     )
 
 

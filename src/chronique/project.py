@@ -53,13 +53,15 @@ def project_paths(
     output: Path | None = None,
     config: Path | None = None,
     cache: Path | None = None,
+    to_create: bool = False,
 ) -> ProjectPaths:
     """The folders of a command: the options given win, then site.yaml's keys, then the defaults.
 
     site.yaml is `config`, else the one found beside `content` (see `find_config`), else the one in
     `cwd`, else, for the sample archive, the one beside seeds/. Raises NoProject when none of them
-    names an existing content folder, InputError for a site.yaml that does not load, and OSError
-    naming a content folder that cannot be listed."""
+    names an existing content folder (`to_create`: a content folder named by the options or by
+    site.yaml may be missing, for `chronique new` to make), InputError for a site.yaml that does not
+    load, and OSError naming a content folder that cannot be listed."""
     if content is not None and content.is_dir():
         check_content(content)  # before site.yaml is looked for in it
     if config is None:
@@ -80,7 +82,7 @@ def project_paths(
         return cwd / default if default is not None else None
 
     folder = chosen(content, settings.content, DEFAULT_CONTENT) or DEFAULT_CONTENT
-    if not folder.is_dir():
+    if not folder.is_dir() and not (to_create and (content is not None or settings.content)):
         if content is not None:
             raise NoProject(f"{folder}: no such content folder")
         if settings.content:
