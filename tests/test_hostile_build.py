@@ -361,7 +361,8 @@ def test_a_folder_holding_files_but_no_site_needs_force(
         assert (output / "index.html").exists() and (output / "passwd").read_text() == "root:x:0:0"
 
 
-def test_a_new_an_empty_or_a_built_folder_needs_no_force(tmp_path: Path) -> None:
+def test_a_new_an_empty_or_a_built_folder_needs_no_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # where the cache goes when no site.yaml says
     write_article(tmp_path / "content", "a.md", "Article", "2024-10-30")
     (tmp_path / "empty").mkdir()
     for name in ("new", "empty", "new"):  # "new" again: a site built there, known by its manifest
@@ -413,7 +414,7 @@ def test_the_summary_says_how_many_future_articles_were_left_out(
     write_article(tmp_path / "content", "far.md", "Lointain", "2999-01-01")
     write_article(tmp_path / "content", "farther.md", "Plus lointain", "2999-01-01T00:00:00+14:00")
     assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "site")]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "2 future article(s) not published (--future to include)"
+    assert capsys.readouterr().out.splitlines()[-1] == "2 future articles not published (--future to include)"
     assert not (tmp_path / "site" / "2999").exists()
     assert main(["build", "--future", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "site")]) == 0
     assert "future" not in capsys.readouterr().out

@@ -17,9 +17,9 @@ from .fingerprint import environment_digest, fingerprint_pages
 from .load import load_archive
 from .model import InputError, Problem
 from .parallel import gc_paused
-from .plan import Page, PathCollision, merge_outputs, plan_site
+from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
-from .schedule import fell_due, first_release, held_back, publishable
+from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
@@ -35,6 +35,7 @@ from .write import (
 )
 
 T = TypeVar("T")
+CACHE_NAME = ".chronique-cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,11 @@ class BuildRequest:
     theme: Path | None = None
     """The folder of the site's templates/ and static/; None: site.yaml's `theme:`, else beside site.yaml,
     else beside the content folder (see `render.theme_folder`)."""
+    cache_folder: Path | None = None
+    """Where the build keeps what it may reuse; None: `.chronique-cache` in the project folder (see
+    `project`), never beside the content folder, which may be read-only or shared."""
+    drafts: bool = False
+    """Publish drafts too (`draft: true`), as `serve` does."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -90,8 +96,16 @@ class BuildRequest:
         return (self.now or datetime.now()).astimezone()
 
     @property
+    def project(self) -> Path:
+        """The folder of site.yaml when it lies outside the content folder, else the working directory."""
+        config = self.config_file()
+        if config is not None and not config.resolve().is_relative_to(self.content.resolve()):
+            return config.parent
+        return self.cwd
+
+    @property
     def cache(self) -> Path:
-        return self.content.resolve().parent / ".chronique-cache"
+        return self.cache_folder or self.project / CACHE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +120,36 @@ class BuildReport:
     held_back: int = 0
     """Articles dated in the future, left out (see `BuildRequest.future`)."""
     warnings: tuple[Problem, ...] = ()
-    """What was wrong with articles that were still published (see `Loaded.warnings`), and theme
-    folders found in the content folder, which are not used (see `render.theme_for`)."""
+    """What was wrong with articles that were still published (see `Loaded.warnings`), articles
+    left out for their empty body, and theme folders found in the content folder, which are not
+    used (see `render.theme_for`)."""
+    drafts: int = 0
+    """Drafts left out (see `BuildRequest.drafts`)."""
+
+    def summary(self, output: Path, seconds: float) -> str:
+        """The build in one line: what was read, what the output folder holds, what this build did."""
+        files = self.files
+        done = [count(self.rendered, "page") + " rendered", count(files.written, "file") + " written"]
+        if files.deleted:
+            done.append(f"{files.deleted} deleted")
+        did = ", ".join(done) if self.rendered or files.written or files.deleted else "up to date"
+        warnings = count(len(self.problems) + len(self.warnings), "warning")
+        return f"{count(self.articles, 'article')} read, {count(self.pages, 'file')} in {output}/: {did}, " \
+               f"{warnings}, {seconds:.2f} s"
+
+    def left_out(self) -> list[str]:
+        """What was not published and how to publish it."""
+        lines = []
+        if self.held_back:
+            lines.append(f"{count(self.held_back, 'future article')} not published (--future to include)")
+        if self.drafts:
+            lines.append(f"{count(self.drafts, 'draft')} not published (--drafts to include)")
+        return lines
+
+
+def count(number: int, noun: str) -> str:
+    """"1 warning", "2 warnings", "0 warnings"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class BuildFailed(Exception):
@@ -146,6 +188,10 @@ def check_output(request: BuildRequest, theme: Theme) -> None:
     """Raise UnsafeOutput for an output folder a build must not write into (see `check_output_dir`):
     among others, the folders of `theme`, and those a theme may yet be put in (an output named
     static/ would be taken for one by the next build, and copied into itself)."""
+    cache, content = request.cache.resolve(), request.content.resolve()
+    if cache == content or cache.is_relative_to(content):
+        raise UnsafeOutput(f"the cache folder {request.cache} must not be inside the content folder {request.content} "
+                           "(content is only read): pass --cache FOLDER, or set cache: in site.yaml")
     config = request.config_file()
     projects = {request.content.parent, *([config.parent] if config else [])}
     theme_dirs = {*theme.template_dirs, *theme.static_dirs}
@@ -180,7 +226,9 @@ def build_site(
     manifest, built_from = read_manifest(_manifest_path(request))
     first = memory is None or not memory.language
     inputs = (
-        survey_inputs(request.content, environment, theme, request.strict, request.follow_symlinks, request.future)
+        survey_inputs(
+            request.content, environment, theme, request.strict, request.follow_symlinks, request.future, request.drafts
+        )
         if first
         else None
     )
@@ -202,10 +250,12 @@ def build_site(
     )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
-    held = [] if request.future else held_back(loaded, now)
-    published = publishable(loaded, None if request.future else now)
+    held = [] if request.future else held_back(loaded, now, request.drafts)
+    published = publishable(loaded, None if request.future else now, request.drafts)
     archive = clock.lap("enrich", enrich_cached(published, config, request.cache, memory, seal, not request.clean))
-    pages = clock.lap("plan", plan_site(archive, config))
+    pages = plan_site(archive, config)
+    redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
+    pages = clock.lap("plan", (*pages, *redirects))
     fingerprints = fingerprint_pages(pages, environment)
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
@@ -216,9 +266,12 @@ def build_site(
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 
     files = clock.lap("search", merge_outputs(files, build_search_index(archive.articles, config)))
-    warnings = (*loaded.warnings, *theme.warnings)
+    warnings = (
+        *loaded.warnings, *empty_bodies(loaded, request.content, request.drafts), *bad_aliases, *theme.warnings
+    )
+    drafts = drafts_left_out(loaded, request.drafts)
     made_from = (
-        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now))
+        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now), drafts)
         if inputs
         else None
     )
@@ -237,6 +290,7 @@ def build_site(
         timings=clock.laps(),
         held_back=len(held),
         warnings=warnings,
+        drafts=drafts,
     )
 
 
@@ -252,7 +306,7 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     _, built_from = read_manifest(_manifest_path(request))
     environment = environment_digest(config, theme)
     inputs = survey_inputs(
-        request.content, environment, theme, request.strict, request.follow_symlinks, request.future
+        request.content, environment, theme, request.strict, request.follow_symlinks, request.future, request.drafts
     )
     if inputs is None or built_from is None:
         return True
@@ -296,6 +350,7 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
         timings=timings,
         held_back=built_from.held_back,
         warnings=built_from.warnings,
+        drafts=built_from.drafts,
     )
 
 

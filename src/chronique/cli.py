@@ -1,4 +1,4 @@
-"""Command line: `chronique build` (the default of `python build.py`).
+"""Command line: `chronique build` (the default of `python build.py`), `init`, `new`, `serve`, `related`.
 
 Bad input never ends in a traceback: each problem is one `path:line: message`
 line on stderr and the exit status says whether the site was written.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from .build import (
     build_site,
     check_content,
     check_output,
+    count,
     failure_message,
 )
 from .cache import read_parsed
@@ -30,45 +32,55 @@ from .load import load_archive
 from .model import InputError, Problem, printable
 from .new import create_article
 from .plan import Page
+from .project import NoProject, ProjectExists, ProjectPaths, create_project, project_paths
 from .schedule import publishable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
 THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
+CONTENT_HELP = "folder of articles (default: content: in site.yaml, else seeds)"
+CONFIG_HELP = "site.yaml (default: beside the content, then here)"
+CACHE_HELP = "folder of the build cache (default: cache: in site.yaml, else .chronique-cache beside site.yaml or here)"
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="chronique", description="Static site generator for news archives.")
     root.add_argument("--version", action="version", version=f"chronique {__version__}")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
+    init = commands.add_parser("init", help="make a project ready to build: site.yaml, an example article, .gitignore")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)")
     build = commands.add_parser("build", help="build the site (the default)")
-    build.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
-    build.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
-    build.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
-    build.add_argument("--theme", type=Path, help=THEME_HELP)
+    _add_project_options(build)
     build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
-    build.add_argument("--quiet", action="store_true", help="print errors only")
-    build.add_argument("--verbose", action="store_true", help="also print each stage's time")
-    build.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
+    build.add_argument("--drafts", action="store_true", help="also publish drafts (draft: true)")
     _add_publishing_options(build)
-    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload pages on change")
-    serve.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
-    serve.add_argument("--output", type=Path, default=Path("site"), help="where the site goes (default: site)")
-    serve.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
-    serve.add_argument("--theme", type=Path, help=THEME_HELP)
+    serve = commands.add_parser("serve", help="build with drafts, serve on 127.0.0.1, rebuild and reload on change")
+    _add_project_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
     _add_publishing_options(serve)
-    new = commands.add_parser("new", help="create a Markdown article with front matter and print its path")
+    new = commands.add_parser("new", help="create a draft article (Markdown with front matter) and print its path")
     new.add_argument("title", help="the article's title")
-    new.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    new.add_argument("--content", type=Path, help=CONTENT_HELP)
+    new.add_argument("--config", type=Path, help=CONFIG_HELP)
     related = commands.add_parser("related", help="show an article's related list and why each is there")
     related.add_argument("slug", help="the article's slug (its file name in the site, without .html)")
-    related.add_argument("--content", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
-    related.add_argument("--config", type=Path, help="site.yaml (default: beside the content, then here)")
+    related.add_argument("--content", type=Path, help=CONTENT_HELP)
+    related.add_argument("--config", type=Path, help=CONFIG_HELP)
+    related.add_argument("--cache", type=Path, help=CACHE_HELP)
     return root
+
+
+def _add_project_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--content", type=Path, help=CONTENT_HELP)
+    command.add_argument("--output", type=Path, help="where the site goes (default: output: in site.yaml, else site)")
+    command.add_argument("--config", type=Path, help=CONFIG_HELP)
+    command.add_argument("--cache", type=Path, help=CACHE_HELP)
+    command.add_argument("--theme", type=Path, help=THEME_HELP)
+    command.add_argument("--follow-symlinks", action="store_true", help=FOLLOW_HELP)
+    command.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    command.add_argument("-v", "--verbose", action="store_true", help="also print each stage's time")
 
 
 def _add_publishing_options(command: argparse.ArgumentParser) -> None:
@@ -83,8 +95,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "build")
     options = parser().parse_args(args)
-    if options.command in ("build", "related", "serve") and not options.content.is_dir():
-        return _fail(f"chronique: {options.content}: no such content folder")
+    if options.command == "init":
+        return run_init(options)
+    if options.command in ("build", "related", "serve", "new"):
+        try:
+            paths = _project_paths(options)
+        except NoProject as error:
+            return _fail(f"chronique: {error}")
+        except (InputError, OSError) as error:
+            return _fail(failure_message(error))
+        options.content, options.output, options.config, options.cache = (
+            paths.content, paths.output, paths.config, paths.cache
+        )
     if options.command == "build":
         return run_build(options)
     if options.command == "related":
@@ -98,14 +120,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(options: argparse.Namespace) -> int:
-    request = _build_request(options)
+    request = _build_request(options, options.drafts)
     started = time.perf_counter()
     try:
         report = build_site(request, progress=_progress_bar(options.quiet))
     except BuildFailed as failure:
         for problem in failure.problems:
             _err(str(problem))
-        return _fail(f"chronique: {len(failure.problems)} bad article(s) with --strict; nothing was written")
+        return _fail(f"chronique: {count(len(failure.problems), 'bad article')} with --strict; nothing was written")
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     except KeyboardInterrupt:
@@ -116,8 +138,19 @@ def run_build(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _build_request(options: argparse.Namespace) -> BuildRequest:
-    """The build `build` and `serve` ask for (`serve` has no --strict nor --clean)."""
+def _project_paths(options: argparse.Namespace) -> ProjectPaths:
+    return project_paths(
+        Path(),  # relative: messages name the folders as the user would
+        content=options.content,
+        output=getattr(options, "output", None),
+        config=options.config,
+        cache=getattr(options, "cache", None),
+        to_create=options.command == "new",
+    )
+
+
+def _build_request(options: argparse.Namespace, drafts: bool) -> BuildRequest:
+    """The build `build` and `serve` ask for (`serve` has no --strict nor --clean, and shows drafts)."""
     return BuildRequest(
         content=options.content,
         output=options.output,
@@ -128,13 +161,30 @@ def _build_request(options: argparse.Namespace) -> BuildRequest:
         theme=options.theme,
         force=options.force,
         future=options.future,
+        cache_folder=options.cache,
+        drafts=drafts,
     )
+
+
+def run_init(options: argparse.Namespace) -> int:
+    folder = options.folder
+    try:
+        written = create_project(folder, date.today())
+    except ProjectExists as exists:
+        return _fail(f"chronique: {exists}: already exists, nothing was changed "
+                     "(`chronique init NAME` makes a project in a new folder)")
+    except OSError as error:
+        return _fail(failure_message(error))
+    print("created " + ", ".join(str(path) for path in written))
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
+    print(f"next: {go}chronique build   (then open site/index.html; `chronique serve` previews as you write)")
+    return EXIT_OK
 
 
 def run_serve(options: argparse.Namespace) -> int:
     from .preview import serve  # the watcher and server are only loaded when previewing
 
-    request = _build_request(options)
+    request = _build_request(options, drafts=True)
     try:
         check_content(request.content)
         check_output(request, request.site_theme(request.site_config()))
@@ -143,7 +193,7 @@ def run_serve(options: argparse.Namespace) -> int:
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
     try:
-        return serve(request, options.host, options.port)
+        return serve(request, options.host, options.port, verbosity=_verbosity(options))
     except OSError as error:  # typically: the port is taken
         return _fail(f"chronique: cannot serve on {options.host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:  # during the first build: once serving, Ctrl-C stops the server
@@ -164,7 +214,7 @@ def run_new(options: argparse.Namespace) -> int:
 def run_related(options: argparse.Namespace) -> int:
     from .enrich import enrich  # numpy and scipy: only for the commands that score
 
-    request = BuildRequest(content=options.content, config=options.config)
+    request = BuildRequest(content=options.content, config=options.config, cache_folder=options.cache)
     try:
         config = request.site_config()
         check_content(request.content)
@@ -215,14 +265,14 @@ def _summary(report: BuildReport, request: BuildRequest, seconds: float, verbose
     if verbose:
         for stage, elapsed in report.timings:
             print(f"  {stage:<7} {elapsed:7.3f} s")
-    files = report.files
-    print(
-        f"{report.articles} articles read, {report.pages} pages in {request.output}/ ({report.rendered} rendered; "
-        f"{files.written} written, {files.unchanged} unchanged, {files.deleted} deleted), "
-        f"{len(report.problems) + len(report.warnings)} warnings, {seconds:.2f} s"
-    )
-    if report.held_back:
-        print(f"{report.held_back} future article(s) not published (--future to include)")
+    print(report.summary(request.output, seconds))
+    for line in report.left_out():
+        print(line)
+
+
+def _verbosity(options: argparse.Namespace) -> int:
+    """-1 with --quiet, 1 with --verbose, else 0."""
+    return -1 if options.quiet else int(options.verbose)
 
 
 def _report_problems(problems: Sequence[Problem], warnings: Sequence[Problem]) -> None:

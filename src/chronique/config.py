@@ -17,18 +17,25 @@ from .write import read_regular_file
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # The docstrings below each field are its description: `chronique init` writes them into site.yaml.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_attribute_docstrings=True)
 
 
 class RelatedConfig(_Strict):
     """How related articles are scored and how many are shown (cf. Hugo's related indices)."""
 
     count: Annotated[int, Field(ge=0, le=50)] = 5
+    """Related articles shown under each article."""
     min_score: Annotated[float, Field(ge=0)] = 0.0
+    """Articles scoring below this are not shown (`chronique related SLUG` prints the scores)."""
     text_weight: Annotated[float, Field(ge=0, le=100)] = 1.0
+    """Weight of text similarity."""
     tag_weight: Annotated[float, Field(ge=0, le=100)] = 0.5
+    """Weight of shared tags."""
     entity_weight: Annotated[float, Field(ge=0, le=100)] = 0.0
+    """Weight of shared named entities."""
     date_weight: Annotated[float, Field(ge=0, le=100)] = 0.1
+    """Weight of closeness in time, for articles that already share something."""
     neighbour_weight: Annotated[float, Field(ge=0, le=100)] = 2.0
     """Shared nearest neighbours: two articles whose closest articles are the same are on one subject."""
 
@@ -69,20 +76,41 @@ class TagsConfig(_Strict):
 
 class SiteConfig(_Strict):
     title: str = "Chronique"
+    """The site's name, in every page's header and in the feed."""
     description: str = ""
+    """One sentence on what the archive holds, for search engines and the feed."""
     language: Literal["fr", "en"] = "fr"
+    """The language of the interface and of dates."""
     base_url: str = ""
     """Absolute URL the site is published at; enables sitemap.xml, robots.txt and absolute feed links."""
     author: str = ""
+    """Who publishes the archive, for the feed."""
     per_page: Annotated[int, Field(ge=1, le=1000)] = 20
+    """Articles per listing page."""
     feed_size: Annotated[int, Field(ge=1, le=1000)] = 20
+    """Articles in each Atom feed."""
     tags: TagsConfig = TagsConfig()
-    taxonomy: dict[str, TaxonomyRule] = {}
-    """Topic tag -> its rule; config order is the order topic tags are shown in."""
+    """Tags beyond those the articles give."""
+    taxonomy: Annotated[
+        dict[str, TaxonomyRule],
+        Field(examples=[{"migration": ["migration", "migrant", "asile"],
+                         "sécurité": {"words": ["police", "sûreté"], "aliases": ["securite"], "hide": False}}]),
+    ] = {}
+    """Topic tag -> its rule; config order is the order topic tags are shown in. A rule is a list of
+    words (an article using one gets the tag, whatever the accents, case and inflection), or words,
+    aliases (tag names merged into this one) and hide."""
     related: RelatedConfig = RelatedConfig()
+    """How related articles are scored and how many are shown."""
     theme: str = ""
     """The folder of the site's own templates/ and static/, relative to site.yaml (default: the folder
     of site.yaml, or of the content folder when site.yaml is inside it). Never inside the content folder."""
+    content: str = ""
+    """The folder of articles, relative to site.yaml (--content wins; default: seeds)."""
+    output: str = ""
+    """Where the site is written, relative to site.yaml (--output wins; default: site)."""
+    cache: str = ""
+    """Where builds keep what they may reuse, relative to site.yaml (--cache wins; default:
+    .chronique-cache beside site.yaml). Never beside nor inside the content folder."""
 
     @field_validator("base_url")
     @classmethod

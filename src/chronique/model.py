@@ -71,6 +71,9 @@ class Article:
     authors: tuple[str, ...] = ()
     teasers: tuple[Teaser, ...] = ()
     draft: bool = False
+    aliases: tuple[tuple[int, str], ...] = ()
+    """(line, path) for each old URL of the article (front matter `aliases:`), as written: `plan`
+    turns those that are safe into redirect pages."""
     extra_items: tuple[tuple[str, Any], ...] = ()
     """Front-matter keys Chronique does not know, kept for templates, in file order."""
     warnings: tuple[tuple[int, str], ...] = ()

@@ -9,9 +9,14 @@ from pathlib import Path
 from slugify import slugify
 
 
-def article_text(title: str, day: date) -> str:
+def article_text(title: str, day: date, slug: str) -> str:
+    """A draft: `build` publishes it with --drafts only (`serve` always), and its `slug` keeps its URL
+    when the title is edited."""
     # A JSON string is a valid YAML scalar, and survives quotes, colons and accents in the title.
-    return f"---\ntitle: {json.dumps(title.strip(), ensure_ascii=False)}\ndate: {day.isoformat()}\ntags: []\n---\n\n"
+    return (
+        f"---\ntitle: {json.dumps(title.strip(), ensure_ascii=False)}\ndate: {day.isoformat()}\n"
+        f"slug: {json.dumps(slug)}\ndraft: true\ntags: []\n---\n\n"
+    )
 
 
 def create_article(content: Path, title: str, day: date) -> Path:
@@ -19,10 +24,11 @@ def create_article(content: Path, title: str, day: date) -> Path:
     content.mkdir(parents=True, exist_ok=True)
     stem = slugify(title, max_length=80, word_boundary=True) or "article"
     for number in range(1, 1000):
-        path = content / (f"{stem}.md" if number == 1 else f"{stem}-{number}.md")
+        slug = stem if number == 1 else f"{stem}-{number}"
+        path = content / f"{slug}.md"
         try:
             with path.open("x", encoding="utf-8") as stream:
-                stream.write(article_text(title, day))
+                stream.write(article_text(title, day, slug))
         except FileExistsError:
             continue
         return path

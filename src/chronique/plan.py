@@ -11,12 +11,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from slugify import slugify
 
 from .config import SiteConfig
-from .model import Archive, Article
+from .links import alias_path
+from .model import Archive, Article, Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,37 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
         pages.append(Page("robots.txt", "robots.txt", {}))
     check_unique(page.path for page in pages)
     return tuple(pages)
+
+
+def alias_pages(
+    articles: Sequence[Article], pages: Sequence[Page], content: Path
+) -> tuple[tuple[Page, ...], tuple[Problem, ...]]:
+    """A redirect page at each old path of an article (`Article.aliases`), as Hugo's aliases; a
+    warning at the alias's line of the article's file (under `content`) for each one that is unsafe
+    (see `links.alias_path`) or would take the place of a page, of a page's folder, or of an alias
+    an earlier article claims (articles in `articles` order)."""
+    if not any(article.aliases for article in articles):
+        return (), ()
+    files = {page.path for page in pages}
+    folders = {str(parent) for path in files for parent in PurePosixPath(path).parents}
+    redirects: list[Page] = []
+    problems: list[Problem] = []
+    for article in articles:
+        for line, alias in article.aliases:
+            try:
+                path = alias_path(alias)
+            except ValueError as error:
+                problems.append(Problem(content / article.origin, line, f"alias {alias!r} {error}: not written"))
+                continue
+            parents = {str(parent) for parent in PurePosixPath(path).parents}
+            if path in files or path in folders or parents & files:
+                problems.append(Problem(content / article.origin, line,
+                                        f"alias {alias!r} would replace {path} of the site: not written"))
+                continue
+            files.add(path)
+            folders.update(parents)
+            redirects.append(Page(path, "alias.html", {"target": URLS.article(article), "title": article.title}))
+    return tuple(redirects), tuple(problems)
 
 
 class PathCollision(Exception):

@@ -80,21 +80,28 @@ class SourceWatcher(FileSystemEventHandler):
 
 
 def rebuild(
-    request: BuildRequest, broadcaster: Broadcaster, say: Callable[[str], None], memory: BuildMemory
+    request: BuildRequest,
+    broadcaster: Broadcaster,
+    say: Callable[[str], None],
+    memory: BuildMemory,
+    verbosity: int = 0,
 ) -> bool:
-    """One build; its outcome goes to the terminal and to every open page. Whether it succeeded."""
+    """One build; its outcome goes to the terminal and to every open page. Whether it succeeded.
+    `verbosity`: -1 says only what failed, 1 also each stage's time."""
     started = time.perf_counter()
     try:
         report = build_site(request, memory=memory)
     except BUILD_ERRORS as error:
         message = failure_message(error)
     else:
-        for problem in report.problems:
-            say(f"{problem} (skipped)")
-        for warning in report.warnings:
-            say(str(warning))
-        say(f"built: {report.rendered} pages rendered, {report.files.written} written, "
-            f"{report.files.deleted} deleted, {time.perf_counter() - started:.2f} s")
+        if verbosity >= 0:
+            for problem in report.problems:
+                say(f"{problem} (skipped)")
+            for warning in report.warnings:
+                say(str(warning))
+            for stage, elapsed in report.timings if verbosity > 0 else ():
+                say(f"  {stage:<7} {elapsed:7.3f} s")
+            say(f"built: {report.summary(request.output, time.perf_counter() - started)}")
         broadcaster.publish(None)
         return True
     say(f"{message}\nbuild failed: still serving the last good site")
@@ -102,11 +109,13 @@ def rebuild(
     return False
 
 
-def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | None = None) -> int:
-    """Serve until Ctrl-C (or until `stop` is set, for tests)."""
+def serve(
+    request: BuildRequest, host: str, port: int, stop: threading.Event | None = None, verbosity: int = 0
+) -> int:
+    """Serve until Ctrl-C (or until `stop` is set, for tests); `verbosity` as `rebuild`'s."""
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     broadcaster, memory = Broadcaster(), BuildMemory()
-    built = rebuild(request, broadcaster, say, memory)  # before any thread starts: it may fork
+    built = rebuild(request, broadcaster, say, memory, verbosity)  # before any thread starts: it may fork
     server = make_server(request.output.resolve(), host, port, broadcaster)
     changed, stop = threading.Event(), stop or threading.Event()
     watcher = SourceWatcher(request, changed)
@@ -125,7 +134,7 @@ def serve(request: BuildRequest, host: str, port: int, stop: threading.Event | N
             while changed.is_set():  # let a burst of saves settle into one rebuild
                 changed.clear()
                 time.sleep(DEBOUNCE_SECONDS)
-            rebuild(request, broadcaster, say, memory)
+            rebuild(request, broadcaster, say, memory, verbosity)
     except KeyboardInterrupt:
         say("stopped")
     finally:

@@ -1,30 +1,52 @@
-"""Which articles a build publishes: not drafts, and not those dated after the build's time (as
-Hugo, unless `--future`). A build records when the first article it held back falls due, so that a
-later build with nothing changed on disk still publishes it then."""
+"""Which articles a build publishes: not drafts (unless `--drafts`), not those with an empty body,
+and not those dated after the build's time (as Hugo, unless `--future`). A build records when the
+first article it held back falls due, so that a later build with nothing changed on disk still
+publishes it then."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import time as midnight
+from pathlib import Path
 
 from .load import Loaded
-from .model import Article
+from .model import Article, Problem
 
 
-def publishable(loaded: Loaded, now: datetime | None = None) -> list[Article]:
-    """Drafts are read (so their errors show) but never published; nor articles dated after `now`
-    when it is given (see `in_future`)."""
-    return [
-        article
-        for article in loaded.articles
-        if not article.draft and not (now is not None and in_future(article, now))
-    ]
+def publishable(loaded: Loaded, now: datetime | None = None, drafts: bool = False) -> list[Article]:
+    """Drafts are read (so their errors show) but published only when `drafts`; articles with an
+    empty body never are (see `empty_bodies`), nor articles dated after `now` when it is given (see
+    `in_future`)."""
+    return [article for article in _candidates(loaded, drafts) if not (now is not None and in_future(article, now))]
 
 
-def held_back(loaded: Loaded, now: datetime) -> list[Article]:
+def held_back(loaded: Loaded, now: datetime, drafts: bool = False) -> list[Article]:
     """The articles `publishable` leaves out for their date alone."""
-    return [article for article in loaded.articles if not article.draft and in_future(article, now)]
+    return [article for article in _candidates(loaded, drafts) if in_future(article, now)]
+
+
+def drafts_left_out(loaded: Loaded, drafts: bool) -> int:
+    """How many drafts a build without `drafts` leaves out."""
+    return 0 if drafts else sum(article.draft for article in loaded.articles)
+
+
+def empty_bodies(loaded: Loaded, content: Path, drafts: bool = False) -> tuple[Problem, ...]:
+    """A warning for each article that would be published but for its empty body (a title alone,
+    such as `chronique new` writes, is not worth a page)."""
+    return tuple(
+        Problem(content / article.origin, 1, "empty body: not published until it has some text")
+        for article in loaded.articles
+        if (drafts or not article.draft) and _empty(article)
+    )
+
+
+def _candidates(loaded: Loaded, drafts: bool) -> list[Article]:
+    return [article for article in loaded.articles if (drafts or not article.draft) and not _empty(article)]
+
+
+def _empty(article: Article) -> bool:
+    return not article.text.strip() and not article.body_html.strip()
 
 
 def in_future(article: Article, now: datetime) -> bool:

@@ -25,7 +25,13 @@ from .write import Manifest
 
 
 def survey_inputs(
-    content: Path, environment: str, theme: Theme, strict: bool, follow_symlinks: bool = False, future: bool = False
+    content: Path,
+    environment: str,
+    theme: Theme,
+    strict: bool,
+    follow_symlinks: bool = False,
+    future: bool = False,
+    drafts: bool = False,
 ) -> str | None:
     """A digest of every input of a build of `content` (`environment`: the digest of code, site.yaml
     and templates, see `fingerprint.environment_digest`; the others: the build's options); None when
@@ -33,7 +39,7 @@ def survey_inputs(
     article file (a named pipe would block). The build's time is not in it: the build records when
     an article it held back falls due."""
     # The folder as given too: problems are reported with paths under it.
-    options = f"{strict}\0{follow_symlinks}\0{future}"
+    options = f"{strict}\0{follow_symlinks}\0{future}\0{drafts}"
     digest = hashlib.sha256(f"{environment}\0{content}\0{content.resolve()}\0{options}".encode())
     for folder in theme.static_dirs:
         digest_folder(digest.update, folder)

@@ -79,6 +79,8 @@ class BuiltFrom:
     """Articles dated after the build's time, left out."""
     release: str = ""
     """The instant (ISO 8601) the first of them falls due: from then on, the same inputs make another site."""
+    drafts: int = 0
+    """Drafts left out."""
 
 
 def check_output_dir(
@@ -430,6 +432,7 @@ def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
             warnings,
             _typed(built.get("held_back", 0), int),
             _typed(built.get("release", ""), str),
+            _typed(built.get("drafts", 0), int),
         )
         return files, built_from
     except (OSError, ValueError, KeyError, TypeError, AttributeError, UnsafeOutput):
@@ -464,6 +467,7 @@ def _write_manifest(manifest: Path, records: Mapping[str, FileRecord], built_fro
             "warnings": [[str(problem.path), problem.line, problem.message] for problem in built_from.warnings],
             "held_back": built_from.held_back,
             "release": built_from.release,
+            "drafts": built_from.drafts,
         }
     # No indent: json then runs its C encoder, ten times faster on a large site's manifest.
     replace_file(manifest, json.dumps(data, separators=(",", ":")).encode("utf-8"))

@@ -119,6 +119,7 @@ def read_article(relative: Path, data: bytes) -> Article:
         authors=authors,
         teasers=parsed.teasers,
         draft=parsed.draft,
+        aliases=parsed.aliases,
         extra_items=parsed.extra_items,
         warnings=warnings + parsed.warnings + too_many_tags + too_many_authors,
     )

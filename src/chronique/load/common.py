@@ -35,6 +35,7 @@ class Parsed:
     authors: tuple[str, ...] = ()
     teasers: tuple[Teaser, ...] = ()
     draft: bool = False
+    aliases: tuple[tuple[int, str], ...] = ()
     extra_items: tuple[tuple[str, Any], ...] = ()
     warnings: tuple[tuple[int, str], ...] = ()
     """(line, message) for what was dropped from the file (see `Article.warnings`)."""

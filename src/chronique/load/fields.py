@@ -15,6 +15,7 @@ from .limits import capped, check_markdown
 
 KNOWN = frozenset(
     {"title", "date", "tags", "source", "source_url", "author", "authors", "summary", "slug", "lang", "draft"}
+    | {"aliases"}
     | {"category", "categories"}
 )
 PELICAN_STATUS = {"published": False, "draft": True, "hidden": True, "skip": True}
@@ -184,6 +185,7 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         source=source,
         authors=authors,
         draft=fields.draft(),
+        aliases=tuple((fields.line("aliases"), alias) for alias in fields.words("aliases")),
         extra_items=fields.extra,
         warnings=warnings + too_many_tags + too_many_authors,
     )
