@@ -8,6 +8,7 @@ it records each tag's origin, kind, variants and the reason it is shown or not (
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +20,7 @@ from scipy import sparse
 
 from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
-from ..model import TagKind, TagRecord
+from ..model import TagKind, TagOrigin, TagRecord
 from .analysis import term_id
 from .entities import Entities
 from .names import entity_key
@@ -263,9 +264,12 @@ def assign_tags(
     own_shown: list[list[str]] = []
     entities_shown: list[list[str]] = []
     given: set[str] = set()
+    variants: dict[str, set[str]] = defaultdict(set)
     limits = limits if limits is not None else [MAX_TAGS] * len(explicit)
     for names, keys, pairs, limit in zip(explicit, topics, entities, limits, strict=True):
         own_keys = [rename.get(key, key) for key in map(tag_key, names)]
+        for name, key in zip(names, own_keys, strict=True):
+            variants[key].add(name)
         given.update(own_keys)
         own = merge_tags([own_keys, [rename.get(key, key) for key in keys]])
         found_keys = [key for key, _ in pairs] if tags.entities else []
@@ -274,23 +278,23 @@ def assign_tags(
         own_shown.append([key for key in own if key not in hidden][:limit])
         taken = set(own)
         entities_shown.append([key for key in found_keys if key not in hidden and key not in taken])
-    origins = {
-        key: "taxonomy" if key in rules else "explicit" if key in given else "entity"
-        for keys in carried_by
-        for key in keys
+    carriers = _support(carried_by)
+    origins: dict[str, TagOrigin] = {
+        key: "taxonomy" if key in rules else "explicit" if key in given else "entity" for key in carriers
     }
     minimum = {key: tags.min_articles.of(origin) for key, origin in origins.items()}
 
-    visible = Counter(key for keys in [*own_shown, *entities_shown] for key in keys)
     # Twice: rare tags go before the cap, so that they leave room for others; then a tag the cap
     # cut from some articles may have become too rare.
-    carried = _carried([*own_shown, *entities_shown], minimum)
+    visible = _support([*own_shown, *entities_shown])
+    carried = _carried(visible, minimum)
     own_shown = [[key for key in keys if key in carried] for keys in own_shown]
     entities_shown = [
         [key for key in keys if key in carried][: min(tags.max_entities, limit - len(own))]
         for own, keys, limit in zip(own_shown, entities_shown, limits, strict=True)
     ]
-    carried = _carried([*own_shown, *entities_shown], minimum)
+    capped = _support([*own_shown, *entities_shown])
+    carried = _carried(capped, minimum)
     final = [
         [key for key in [*own, *found_keys] if key in carried]
         for own, found_keys in zip(own_shown, entities_shown, strict=True)
@@ -304,20 +308,9 @@ def assign_tags(
             *(found.spellings.get(key, Counter()) for key in entity_keys),
         ],
     )
-    shown = tuple(tuple(names[key] for key in keys) for keys in final)
-    variants: dict[str, set[str]] = defaultdict(set)
-    for own in explicit:
-        for name in own:
-            key = tag_key(name)
-            variants[rename.get(key, key)].add(name)
     for key in entity_keys:
         variants[rename.get(key, key)].update([*found.spellings.get(key, ()), *entity_variants(found, key)])
-    supports = (
-        visible,
-        Counter(key for keys in [*own_shown, *entities_shown] for key in keys),
-        Counter(key for keys in final for key in keys),
-    )
-    carriers = Counter(key for keys in carried_by for key in keys)
+    shown_on = _support(final)
     records = []
     for key, origin in origins.items():
         name = names.get(key) or min(variants[key], default=key)
@@ -325,21 +318,24 @@ def assign_tags(
             TagRecord(
                 name=name,
                 key=key,
-                origin=origin,  # type: ignore[arg-type]
+                origin=origin,
                 kind=entity_kind(found, key),
-                articles=supports[2][key],
+                articles=shown_on[key],
                 found_on=carriers[key],
                 variants=tuple(sorted(variants[key] - {name})),
-                reason=_reason(key, origin, supports, minimum[key], hidden_by_rule, hidden_by_config),
+                reason=_reason(
+                    key, origin, (visible, capped, shown_on), minimum[key], hidden_by_rule, hidden_by_config
+                ),
             )
         )
     records.sort(key=lambda record: record.index_order)
+    shown = tuple(tuple(names[key] for key in keys) for keys in final)
     return Tagging(shown, tuple(signal), entities, tuple(records))
 
 
 def _reason(
     key: str,
-    origin: str,
+    origin: TagOrigin,
     supports: tuple[Counter[str], Counter[str], Counter[str]],
     minimum: int,
     hidden_by_rule: set[str],
@@ -390,17 +386,11 @@ def _renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tup
     return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
 
 
-def _carried(lists: Iterable[Sequence[str]], minimum: Mapping[str, int]) -> set[str] | _Everything:
-    """The keys found in at least `minimum[key]` of `lists` (an article's shown keys never repeat)."""
-    if all(value <= 1 for value in minimum.values()):
-        return _EVERYTHING
-    support = Counter(key for keys in lists for key in keys)
+def _support(lists: Iterable[Iterable[str]]) -> Counter[str]:
+    """How many of `lists` hold each key (a list never repeats a key)."""
+    return Counter(itertools.chain.from_iterable(lists))
+
+
+def _carried(support: Mapping[str, int], minimum: Mapping[str, int]) -> set[str]:
+    """The keys with at least `minimum[key]` in `support`."""
     return {key for key, count in support.items() if count >= minimum[key]}
-
-
-class _Everything:
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-_EVERYTHING = _Everything()
