@@ -156,7 +156,7 @@ def tags_of(archive_articles: tuple[Article, ...]) -> dict[str, tuple[str, ...]]
 
 
 def test_article_tags_explicit_then_taxonomy_then_entities_with_one_name_each() -> None:
-    config = SiteConfig(taxonomy={"migration": ["migrant"], "sécurité": ["sécurité"]})
+    config = SiteConfig(taxonomy={"migration": ["migrant"], "sécurité": ["sécurité"]}, tags=TagsConfig(min_articles=1))
     arts = [
         article(
             "a",
@@ -199,7 +199,7 @@ def test_an_alias_renames_an_explicit_tag() -> None:
 def test_an_alias_renames_an_entity_and_merges_mentions_once_per_article() -> None:
     taxonomy = {"franc CFA": rule(aliases=["FCFA", "CFA"])}
     text = "Le FCFA baisse à Dakar. Le FCFA, dit-on. Le CFA aussi, le CFA encore, à Dakar."
-    shown, signal, found = tagging_of([text], [("FCFA",)], taxonomy)
+    shown, signal, found = tagging_of([text], [("FCFA",)], taxonomy, min_articles=1)
     assert shown == [("franc CFA", "Dakar")]
     assert found == [{"franc cfa": 4, "dakar": 2}]
     assert signal == [("franc cfa",)]
@@ -220,18 +220,22 @@ def test_a_hidden_tag_is_not_shown_but_still_relates_articles() -> None:
 def test_entity_tags_are_capped_by_max_entities_the_most_mentioned_first() -> None:
     names = ["Rabat", "Tanger", "Fès", "Agadir", "Oujda", "Meknès", "Tétouan", "Nador"]
     text = " ".join(f"Visite à {name}. Retour à {name}." for name in names) + " Encore Rabat."
-    shown, _, found = tagging_of([text], [("Dossier",)], {})
+    shown, _, found = tagging_of([text], [("Dossier",)], {}, min_articles=1)
     assert shown[0][:2] == ("Dossier", "Rabat") and len(shown[0]) == 1 + 6
     assert len(found[0]) == len(names)  # the related signal keeps them all
-    assert tagging_of([text], [("Dossier",)], {}, max_entities=2)[0] == [("Dossier", "Rabat", "Tanger")]
-    assert tagging_of([text], [()], {}, max_entities=0)[0] == [()]
-    assert tagging_of([text], [()], {}, entities=False)[0] == [()]
+    assert tagging_of([text], [("Dossier",)], {}, max_entities=2, min_articles=1)[0] == [("Dossier", "Rabat", "Tanger")]
+    assert tagging_of([text], [()], {}, max_entities=0, min_articles=1)[0] == [()]
+    assert tagging_of([text], [()], {}, entities=False, min_articles=1)[0] == [()]
 
 
 def test_a_tag_on_fewer_than_min_articles_articles_is_shown_on_none() -> None:
     texts = ["À Rabat, puis Rabat.", "À Rabat, puis Rabat. À Dakar, puis Dakar.", "Rien."]
     explicit = [("Commun", "Rare"), ("Commun",), ()]
-    assert tagging_of(texts, explicit, {})[0] == [("Commun", "Rare", "Rabat"), ("Commun", "Rabat", "Dakar"), ()]
+    assert tagging_of(texts, explicit, {}, min_articles=1)[0] == [
+        ("Commun", "Rare", "Rabat"),
+        ("Commun", "Rabat", "Dakar"),
+        (),
+    ]
     shown, signal, _ = tagging_of(texts, explicit, {}, min_articles=2)
     assert shown == [("Commun", "Rabat"), ("Commun", "Rabat"), ()]
     assert signal[0] == ("commun", "rare")  # rare tags still relate articles

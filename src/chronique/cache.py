@@ -209,8 +209,8 @@ def enrich_cached(
     """`enrich`, or the previous build's result when its inputs are the same (from `memory`, else
     from the cache folder unless `stored` is false: a clean build).
 
-    Only what enrich adds (final tags and the two side tables) is stored; the articles come from
-    the parse results, so the stored result stays small.
+    Only what enrich adds (final tags, the two side tables and the tag records) is stored; the
+    articles come from the parse results, so the stored result stays small.
     """
     key = enrich_inputs(articles, config)
     if memory.enriched is None and stored:
@@ -222,7 +222,8 @@ def enrich_cached(
     archive = enrich(articles, config)
     memory.enriched = (key, archive)
     tags = {article.slug: article.tags for article in archive.articles}
-    _dump(seal, cache_dir / "enrich.pickle", (code_version(), key, tags, _pack(archive.related), archive.teasers))
+    stored_result = (code_version(), key, tags, _pack(archive.related), archive.teasers, archive.tags)
+    _dump(seal, cache_dir / "enrich.pickle", stored_result)
     return archive
 
 
@@ -262,14 +263,14 @@ def _unpack(packed: Packed) -> dict[str, tuple[RelatedLink, ...]]:
 
 def _read_enriched(cache_dir: Path, key: str, articles: list[Article], seal: Seal) -> tuple[str, Archive] | None:
     try:
-        version, stored_key, tags, packed, teasers = _load(seal, cache_dir / "enrich.pickle")
+        version, stored_key, tags, packed, teasers, records = _load(seal, cache_dir / "enrich.pickle")
         if (version, stored_key) != (code_version(), key):
             return None
         related = _unpack(packed)
     except Exception:  # missing or damaged: enrich runs again
         return None
     ordered = sorted(articles, key=lambda article: article.sort_key, reverse=True)
-    return key, Archive(tuple(article.with_tags(tags[article.slug]) for article in ordered), related, teasers)
+    return key, Archive(tuple(article.with_tags(tags[article.slug]) for article in ordered), related, teasers, records)
 
 
 def _dump(seal: Seal, path: Path, data: object) -> None:

@@ -28,8 +28,9 @@ from .build import (
     failure_message,
 )
 from .cache import read_parsed
+from .config import SiteConfig
 from .load import load_archive
-from .model import InputError, Problem, printable
+from .model import Archive, InputError, Problem, printable
 from .new import create_article
 from .plan import Page
 from .project import NoProject, ProjectExists, ProjectPaths, create_project, project_paths
@@ -69,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
     related.add_argument("--content", type=Path, help=CONTENT_HELP)
     related.add_argument("--config", type=Path, help=CONFIG_HELP)
     related.add_argument("--cache", type=Path, help=CACHE_HELP)
+    tags = commands.add_parser("tags", help="print the tag table: kind, articles, why each tag is shown, variants")
+    tags.add_argument("--content", type=Path, help=CONTENT_HELP)
+    tags.add_argument("--config", type=Path, help=CONFIG_HELP)
+    tags.add_argument("--cache", type=Path, help=CACHE_HELP)
+    tags.add_argument("--all", action="store_true", help="also list the tags not shown, and why (hidden, too rare)")
     return root
 
 
@@ -97,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser().parse_args(args)
     if options.command == "init":
         return run_init(options)
-    if options.command in ("build", "related", "serve", "new"):
+    if options.command in ("build", "related", "tags", "serve", "new"):
         try:
             paths = _project_paths(options)
         except NoProject as error:
@@ -111,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build(options)
     if options.command == "related":
         return run_related(options)
+    if options.command == "tags":
+        return run_tags(options)
     if options.command == "serve":
         return run_serve(options)
     if options.command == "new":
@@ -211,19 +219,26 @@ def run_new(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_related(options: argparse.Namespace) -> int:
+def _enriched(options: argparse.Namespace) -> tuple[SiteConfig, Archive]:
+    """The archive as a build would enrich it (published articles only), for the commands that
+    explain it; bad files are reported as a build reports them. Raises one of `BUILD_ERRORS`."""
     from .enrich import enrich  # numpy and scipy: only for the commands that score
 
     request = BuildRequest(content=options.content, config=options.config, cache_folder=options.cache)
+    config = request.site_config()
+    check_content(request.content)
+    parsed, seen = read_parsed(request.cache, config.language, request.seal())
+    loaded = load_archive(request.content, parsed, config.language, seen)
+    archive = enrich(publishable(loaded, request.time()), config)
+    _report_problems(loaded.problems, loaded.warnings)
+    return config, archive
+
+
+def run_related(options: argparse.Namespace) -> int:
     try:
-        config = request.site_config()
-        check_content(request.content)
-        parsed, seen = read_parsed(request.cache, config.language, request.seal())
-        loaded = load_archive(request.content, parsed, config.language, seen)
-        archive = enrich(publishable(loaded, request.time()), config)
+        config, archive = _enriched(options)
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))
-    _report_problems(loaded.problems, loaded.warnings)
     by_slug = {article.slug: article for article in archive.articles}
     article = by_slug.get(options.slug)
     if article is None:
@@ -247,6 +262,40 @@ def run_related(options: argparse.Namespace) -> int:
         parts = " + ".join(f"{name} {value:.4f}" for name, value in link.components)
         print(f"{rank:>2}. {link.score:.4f}  {printable(other.title)}")
         print(f"      {other.day.isoformat()} · {other.slug}\n      = {parts}")
+    return EXIT_OK
+
+
+TAG_COLUMNS = ("TAG", "KIND", "ARTICLES", "WHY", "VARIANTS")
+
+
+def run_tags(options: argparse.Namespace) -> int:
+    """The tag table, in the tag index's order: each tag's kind, articles, why it is shown (or, with
+    --all, why not) and the names merged into it, so that a bad tag can be fixed in site.yaml."""
+    try:
+        _, archive = _enriched(options)
+    except BUILD_ERRORS as error:
+        return _fail(failure_message(error))
+    records = [record for record in archive.tags if options.all or record.shown]
+    rows = [
+        (
+            printable(record.name),
+            record.kind,
+            str(record.articles or record.found_on),
+            record.reason,
+            printable(", ".join(record.variants)),
+        )
+        for record in records
+    ]
+    widths = [max(map(len, column)) for column in zip(TAG_COLUMNS, *rows, strict=True)]
+    for row in (TAG_COLUMNS, *rows):
+        cells = [cell.rjust(width) if name == "ARTICLES" else cell.ljust(width)
+                 for name, cell, width in zip(TAG_COLUMNS, row, widths, strict=True)]
+        print("  ".join(cells).rstrip())
+    shown = [record for record in archive.tags if record.shown]
+    single = sum(record.articles == 1 for record in shown)
+    hidden = len(archive.tags) - len(shown)
+    share = f" ({single / len(shown):.0%} on a single article)" if shown else ""
+    print(f"{len(shown)} tags with a page{share}; {hidden} not shown" + ("" if options.all else " (--all lists them)"))
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .model import InputError
+from .model import InputError, TagOrigin
 from .write import read_regular_file
 
 
@@ -65,13 +65,50 @@ class TaxonomyRule(_Strict):
         return self
 
 
+class MinArticles(_Strict):
+    """How many articles must carry a tag, by origin, before it gets a page (and a link on articles).
+
+    A tag that reaches it is shown on every article that carries it; one that does not is shown on
+    none, so that no link leads to a page of one article nobody chose. A name found in the text is
+    often met once; a tag the author or the taxonomy chose is kept from one article. A tag's origin
+    is the taxonomy's when a rule names it (or an alias of it), else explicit when any article's
+    front matter gives it, else entity. In site.yaml a plain number is the short form for the same
+    minimum for every origin (what `min_articles: N` meant before origins had their own).
+    """
+
+    entity: Annotated[int, Field(ge=1)] = 2
+    explicit: Annotated[int, Field(ge=1)] = 1
+    taxonomy: Annotated[int, Field(ge=1)] = 1
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"entity": value, "explicit": value, "taxonomy": value}
+        return value
+
+    def of(self, origin: TagOrigin) -> int:
+        return getattr(self, origin)
+
+
 class TagsConfig(_Strict):
     entities: bool = True
     """Add named entities (people, places, organisations) found in the text as tags."""
     max_entities: Annotated[int, Field(ge=0, le=50)] = 6
     """At most this many entity tags per article, the most mentioned first."""
-    min_articles: Annotated[int, Field(ge=1)] = 1
-    """A tag gets a page (and is shown on articles) only when at least this many articles carry it."""
+    min_articles: MinArticles = MinArticles()
+    """A tag gets a page (and is shown on articles) only when at least this many articles carry it,
+    by origin (see `MinArticles`): names found in the text need 2 by default, other tags 1."""
+    hide: list[str] = []
+    """Tag names never shown nor given a page, whatever their origin (they still count for related
+    articles), matched like tags are ("le Maroc" hides "Maroc"), after `taxonomy:` aliases rename."""
+
+    @field_validator("hide")
+    @classmethod
+    def _named(cls, value: list[str]) -> list[str]:
+        if any(not name.strip() for name in value):
+            raise ValueError("a tag name is empty")
+        return value
 
 
 class SiteConfig(_Strict):

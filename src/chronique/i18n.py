@@ -38,6 +38,8 @@ ENGLISH: dict[str, str] = {
     "Étiquette : %(name)s": "Tag: %(name)s",
     "Source : %(name)s": "Source: %(name)s",
     "Toutes les étiquettes": "All tags",
+    "Sujets": "Topics",
+    "Noms cités": "Names mentioned",
     "Toutes les sources": "All sources",
     "Archives %(year)d": "Archives %(year)d",
     "Flux Atom": "Atom feed",

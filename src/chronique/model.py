@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 Published = date | datetime
 """A plain date, or a date-time (naive or with an offset) when the source gives one."""
@@ -183,6 +183,47 @@ class TeaserLink:
     slug: str | None = None
 
 
+TagOrigin = Literal["explicit", "taxonomy", "entity"]
+"""Where a tag comes from: an article's front matter, a site.yaml taxonomy rule, or a name found in
+the text (see `config.MinArticles` for the order in which they win)."""
+TagKind = Literal["person", "place", "organisation", "unknown"]
+"""What a tag names, where entity extraction tells; "unknown" otherwise."""
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    """One tag of the archive, shown or not, with what a reader or a user fixing it needs to know."""
+
+    name: str
+    """The name articles show (see `enrich.tags.display_names`)."""
+    key: str
+    """What makes two names this tag (`enrich.tags.tag_key`)."""
+    origin: TagOrigin
+    kind: TagKind
+    articles: int
+    """The articles that show it: its page lists them all (0 when it is not shown)."""
+    found_on: int
+    """The articles that carry it before hiding, caps and `tags.min_articles`."""
+    variants: tuple[str, ...]
+    """The other names merged into it (spellings, `taxonomy:` aliases met, name variants), sorted."""
+    reason: str
+    """Why it is shown, or why not (hidden, too few articles, cut by a cap)."""
+
+    @property
+    def shown(self) -> bool:
+        return self.articles > 0
+
+    @property
+    def topic(self) -> bool:
+        """A tag chosen by the author or the taxonomy, rather than a name found in the text."""
+        return self.origin != "entity"
+
+    @property
+    def index_order(self) -> tuple[bool, bool, int, str]:
+        """The tag index's order: shown tags first; topics, then entities; then the most articles first."""
+        return (not self.shown, not self.topic, -(self.articles or self.found_on), self.key)
+
+
 @dataclass(frozen=True)
 class Archive:
     """What `enrich` returns: articles with their final tags, plus side tables by slug."""
@@ -191,3 +232,5 @@ class Archive:
     """Newest first; `tags` holds the final tag names (explicit, taxonomy and entities)."""
     related: dict[str, tuple[RelatedLink, ...]]
     teasers: dict[str, tuple[TeaserLink, ...]]
+    tags: tuple[TagRecord, ...] = ()
+    """Every tag articles carry, shown or not, in `TagRecord.index_order`."""

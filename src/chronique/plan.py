@@ -18,7 +18,7 @@ from slugify import slugify
 
 from .config import SiteConfig
 from .links import alias_path
-from .model import Archive, Article, Problem
+from .model import Archive, Article, Problem, TagRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,9 @@ class Group:
     """Newest first."""
     url: str = ""
     """The source's own web address (sources only)."""
+    origin: str = ""
+    kind: str = ""
+    """A tag's `TagRecord.origin` and `TagRecord.kind` (tags only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,10 @@ class Summary:
     slug: str
     url: str = ""
     count: int | None = None
+    origin: str = ""
+    """A tag's origin: "explicit" or "taxonomy" (a topic), or "entity" (a name found in the text)."""
+    kind: str = ""
+    """A tag's kind: "person", "place", "organisation" or "unknown"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +107,15 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
     """Every page of the site, in a deterministic order."""
     articles = archive.articles
     by_slug = {article.slug: article for article in articles}
-    tags = group_by_tag(articles)
+    tags = group_by_tag(articles, archive.tags)
     sources = group_by_source(articles)
     years = group_by_month(articles)
 
     pages: list[Page] = []
     pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
+    tag_summaries = {tag.name: summary(tag, count=False) for tag in tags}
     for article in articles:
-        pages.append(_article_page(article, archive, by_slug))
+        pages.append(_article_page(article, archive, by_slug, tag_summaries))
     pages.append(Page("tags.html", "tags.html", {"tags": tuple(map(summary, tags))}))
     for tag in tags:
         pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
@@ -188,14 +196,18 @@ def merge_outputs(*outputs: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: data for output in outputs for path, data in output.items()}
 
 
-def _article_page(article: Article, archive: Archive, by_slug: Mapping[str, Article]) -> Page:
+def _article_page(
+    article: Article, archive: Archive, by_slug: Mapping[str, Article], tags: Mapping[str, Summary]
+) -> Page:
     related = tuple(by_slug[link.slug] for link in archive.related.get(article.slug, ()) if link.slug in by_slug)
     teasers = tuple(
         (link.teaser, by_slug.get(link.slug) if link.slug else None)
         for link in archive.teasers.get(article.slug, ())
     )
+    # The article's tags with their origin and kind, for its JSON-LD (`render.news_article`).
+    article_tags = tuple(tags[name] for name in dict.fromkeys(article.tags) if name in tags)
     return Page(URLS.article(article), "article.html",
-                {"article": article, "related": related, "teasers": teasers})
+                {"article": article, "related": related, "teasers": teasers, "article_tags": article_tags})
 
 
 def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tuple[Article, ...]]]:
@@ -220,7 +232,7 @@ def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tupl
 
 
 def summary(group: Group, count: bool = True) -> Summary:
-    return Summary(group.name, group.slug, group.url, len(group.articles) if count else None)
+    return Summary(group.name, group.slug, group.url, len(group.articles) if count else None, group.origin, group.kind)
 
 
 def _group_pages(group: Group, front: str, older: str, template: str, key: str, config: SiteConfig) -> list[Page]:
@@ -249,8 +261,10 @@ def _listing_pages(
     return pages
 
 
-def group_by_tag(articles: Sequence[Article]) -> tuple[Group, ...]:
-    """Tags by article count (largest first), then name; one group per tag slug."""
+def group_by_tag(articles: Sequence[Article], records: Sequence[TagRecord] = ()) -> tuple[Group, ...]:
+    """One group per tag slug, in the tag index's order: as `records` lists them (topics, then
+    entities, the most articles first: see `TagRecord.index_order`), then any tag no record
+    describes (an archive `enrich` did not make: taken for a topic) by article count, then name."""
     members: dict[str, list[Article]] = defaultdict(list)
     names: dict[str, str] = {}
     for article in articles:
@@ -259,8 +273,15 @@ def group_by_tag(articles: Sequence[Article]) -> tuple[Group, ...]:
             names.setdefault(slug, name)
             if not members[slug] or members[slug][-1] is not article:
                 members[slug].append(article)
-    groups = [Group(names[slug], slug, tuple(items)) for slug, items in members.items()]
-    return tuple(sorted(groups, key=lambda group: (-len(group.articles), group.slug)))
+    described: dict[str, tuple[int, TagRecord]] = {}
+    for position, record in enumerate(records):
+        described.setdefault(slug_of(record.name), (position, record))
+    groups = []
+    for slug, items in members.items():
+        position, record = described.get(slug, (len(records), None))
+        origin, kind = (record.origin, record.kind) if record else ("explicit", "unknown")
+        groups.append(((position, -len(items), slug), Group(names[slug], slug, tuple(items), "", origin, kind)))
+    return tuple(group for _, group in sorted(groups, key=lambda item: item[0]))
 
 
 def group_by_source(articles: Sequence[Article]) -> tuple[Group, ...]:

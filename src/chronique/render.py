@@ -25,7 +25,7 @@ from .i18n import language
 from .links import safe_url_filter
 from .model import Article, InputError, Problem
 from .parallel import can_fork, forked
-from .plan import URLS, Page
+from .plan import URLS, Page, Summary
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""
@@ -213,7 +213,7 @@ def make_environment(
         href=href,
         absolute=lambda path: absolute_url(config, path),
         entry_id=lambda path: entry_id(config, path),
-        news_article=lambda article, page_path: news_article(article, config, page_path),
+        news_article=lambda article, page_path, tags=(): news_article(article, config, page_path, tags),
     )
     env.filters.update(
         date=lang.format_date,
@@ -258,8 +258,16 @@ def entry_id(config: SiteConfig, path: str) -> str:
     return absolute_url(config, path) or uuid.uuid5(uuid.NAMESPACE_URL, f"chronique:{config.title}/{path}").urn
 
 
-def news_article(article: Article, config: SiteConfig, page_path: str) -> dict[str, Any]:
-    """schema.org NewsArticle for the page's JSON-LD block (serialised with `tojson`)."""
+# schema.org types of entity tags, by `TagRecord.kind`.
+SCHEMA_TYPES = {"person": "Person", "place": "Place", "organisation": "Organization"}
+
+
+def news_article(
+    article: Article, config: SiteConfig, page_path: str, tags: Sequence[Summary] = ()
+) -> dict[str, Any]:
+    """schema.org NewsArticle for the page's JSON-LD block (serialised with `tojson`, which escapes
+    "<", ">", "&" and "'" so that no tag name can end the script). `tags`, the article's tags with
+    their origin and kind, make its topics what it is `about` and its names what it `mentions`."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -279,6 +287,12 @@ def news_article(article: Article, config: SiteConfig, page_path: str) -> dict[s
         data["isBasedOn"] = article.source.url or article.source.name
     if config.base_url:
         data["url"] = absolute_url(config, page_path)
+    topics = [{"@type": "Thing", "name": tag.name} for tag in tags if tag.origin != "entity"]
+    names = [{"@type": SCHEMA_TYPES.get(tag.kind, "Thing"), "name": tag.name} for tag in tags if tag.origin == "entity"]
+    if topics:
+        data["about"] = topics
+    if names:
+        data["mentions"] = names
     return data
 
 

@@ -35,7 +35,8 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     """Final tags, related articles and teaser links for a whole archive; articles newest first.
 
     Tags: the article's own, then the taxonomy's (config order), then named entities (most
-    mentioned first; only with `config.tags.entities`). One display name per `tag_key`.
+    mentioned first; only with `config.tags.entities`). One display name per `tag_key`; every tag's
+    record (origin, kind, variants, why it is shown or not) in `Archive.tags`.
     Related: see `related.search`; entities count in the score even when they are not
     shown as tags. Drafts are never the target of a related or teaser link. `tuning` holds the
     related-article settings that site.yaml does not expose (for bench/related_quality.py).
@@ -80,7 +81,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         indexes = [text, index_signal(tags, ranking, tuning), index_signal(named, ranking, tuning)]
         related = search(candidates, ranking, indexes, weights, tuning)
         enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
-        return Archive(enriched, related, teasers())
+        return Archive(enriched, related, teasers(), tagging.records)
 
 
 def _analysis(article: Article, site_language: str) -> Analysis:

@@ -2,11 +2,13 @@
 
 `assign_tags` decides what each article shows: aliases rename, hidden tags are kept out of sight
 (but not out of the related-articles signal), entity tags are capped, and a tag too few articles
-carry is shown on none, so that no chip leads to a missing page.
+carry for its origin is shown on none, so that no chip leads to a missing page or a dead end; and
+it records each tag's origin, kind, variants and the reason it is shown or not (`TagRecord`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +20,7 @@ from scipy import sparse
 
 from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
+from ..model import TagKind, TagOrigin, TagRecord
 from .analysis import term_id
 from .entities import Entities
 from .names import entity_key
@@ -216,6 +219,20 @@ class Tagging:
     """Keys of explicit and taxonomy tags, hidden ones and those too rare for a page included."""
     entities: tuple[tuple[tuple[str, int], ...], ...]
     """Entity keys with their mentions, aliases applied, most mentioned first; none is dropped."""
+    records: tuple[TagRecord, ...] = ()
+    """Every tag some article carries, shown or not, in `TagRecord.index_order`."""
+
+
+def entity_kind(found: Entities, key: str) -> TagKind:
+    """Whether the entity `key` names a person, a place or an organisation, as entity extraction
+    judged it; "unknown" while `Entities` does not say."""
+    return "unknown"
+
+
+def entity_variants(found: Entities, key: str) -> Iterable[str]:
+    """The other names entity extraction merged into the entity `key` (an acronym's expansion, a
+    spelling variant), beside its spellings; none while `Entities` does not say."""
+    return ()
 
 
 def assign_tags(
@@ -229,52 +246,121 @@ def assign_tags(
     """Every article's tags from its explicit tag names, its taxonomy tag keys and its entities.
 
     A tag whose key is an alias of a taxonomy rule becomes that rule's tag (once per article,
-    however many of its aliases the article has). Hidden rules' tags are never shown. Entities are
-    shown with `tags.entities`, at most `tags.max_entities` per article; a tag shown on fewer than
-    `tags.min_articles` articles is shown on none. No article shows more than its `limits` (else
-    `MAX_TAGS`; see `load.limits.tag_limit`): its own first, then the taxonomy's, then entities, so
-    that its tag pages and feeds, which each list it with its tags, stay few.
+    however many of its aliases the article has). Hidden rules' tags and those `tags.hide` names
+    are never shown. Entities are shown with `tags.entities`, at most `tags.max_entities` per
+    article; a tag shown on fewer articles than `tags.min_articles` asks of its origin is shown on
+    none. No article shows more than its `limits` (else `MAX_TAGS`; see `load.limits.tag_limit`):
+    its own first, then the taxonomy's, then entities, so that its tag pages and feeds, which each
+    list it with its tags, stay few.
     """
     rename = _aliases(taxonomy)
     rules = {tag_key(tag) for tag in taxonomy}
-    hidden = {tag_key(tag) for tag, rule in taxonomy.items() if rule.hide}
+    hidden_by_rule = {tag_key(tag) for tag, rule in taxonomy.items() if rule.hide}
+    hidden_by_config = {tag_key(name) for name in tags.hide}
+    hidden = hidden_by_rule | hidden_by_config
     entities = tuple(_renamed(pairs, rename) for pairs in found.per_article)
     signal: list[tuple[str, ...]] = []
+    carried_by: list[list[str]] = []
     own_shown: list[list[str]] = []
     entities_shown: list[list[str]] = []
+    given: set[str] = set()
+    variants: dict[str, set[str]] = defaultdict(set)
     limits = limits if limits is not None else [MAX_TAGS] * len(explicit)
     for names, keys, pairs, limit in zip(explicit, topics, entities, limits, strict=True):
-        own = merge_tags(
-            [[rename.get(key, key) for key in map(tag_key, names)], [rename.get(key, key) for key in keys]]
-        )
+        own_keys = [rename.get(key, key) for key in map(tag_key, names)]
+        for name, key in zip(names, own_keys, strict=True):
+            variants[key].add(name)
+        given.update(own_keys)
+        own = merge_tags([own_keys, [rename.get(key, key) for key in keys]])
         found_keys = [key for key, _ in pairs] if tags.entities else []
         signal.append(tuple(merge_tags([own, [key for key in found_keys if key in rules]])))
+        carried_by.append(merge_tags([own, found_keys]))
         own_shown.append([key for key in own if key not in hidden][:limit])
         taken = set(own)
         entities_shown.append([key for key in found_keys if key not in hidden and key not in taken])
+    carriers = _support(carried_by)
+    origins: dict[str, TagOrigin] = {
+        key: "taxonomy" if key in rules else "explicit" if key in given else "entity" for key in carriers
+    }
+    minimum = {key: tags.min_articles.of(origin) for key, origin in origins.items()}
 
     # Twice: rare tags go before the cap, so that they leave room for others; then a tag the cap
     # cut from some articles may have become too rare.
-    carried = _carried([*own_shown, *entities_shown], tags.min_articles)
+    visible = _support([*own_shown, *entities_shown])
+    carried = _carried(visible, minimum)
     own_shown = [[key for key in keys if key in carried] for keys in own_shown]
     entities_shown = [
         [key for key in keys if key in carried][: min(tags.max_entities, limit - len(own))]
         for own, keys, limit in zip(own_shown, entities_shown, limits, strict=True)
     ]
-    carried = _carried([*own_shown, *entities_shown], tags.min_articles)
+    capped = _support([*own_shown, *entities_shown])
+    carried = _carried(capped, minimum)
     final = [
         [key for key in [*own, *found_keys] if key in carried]
         for own, found_keys in zip(own_shown, entities_shown, strict=True)
     ]
 
+    entity_keys = sorted({key for pairs in found.per_article for key, _ in pairs} if tags.entities else ())
     names = display_names(
         taxonomy,
         [
             Counter(tag for own in explicit for tag in dict.fromkeys(own)),
-            *(found.spellings.get(key, Counter()) for key in sorted({key for keys in entities_shown for key in keys})),
+            *(found.spellings.get(key, Counter()) for key in entity_keys),
         ],
     )
-    return Tagging(tuple(tuple(names[key] for key in keys) for keys in final), tuple(signal), entities)
+    for key in entity_keys:
+        variants[rename.get(key, key)].update([*found.spellings.get(key, ()), *entity_variants(found, key)])
+    shown_on = _support(final)
+    records = []
+    for key, origin in origins.items():
+        name = names.get(key) or min(variants[key], default=key)
+        records.append(
+            TagRecord(
+                name=name,
+                key=key,
+                origin=origin,
+                kind=entity_kind(found, key),
+                articles=shown_on[key],
+                found_on=carriers[key],
+                variants=tuple(sorted(variants[key] - {name})),
+                reason=_reason(
+                    key, origin, (visible, capped, shown_on), minimum[key], hidden_by_rule, hidden_by_config
+                ),
+            )
+        )
+    records.sort(key=lambda record: record.index_order)
+    shown = tuple(tuple(names[key] for key in keys) for keys in final)
+    return Tagging(shown, tuple(signal), entities, tuple(records))
+
+
+def _reason(
+    key: str,
+    origin: TagOrigin,
+    supports: tuple[Counter[str], Counter[str], Counter[str]],
+    minimum: int,
+    hidden_by_rule: set[str],
+    hidden_by_config: set[str],
+) -> str:
+    """Why the tag `key` is shown, or why not, in the words of site.yaml. `supports` counts the
+    articles that would show it but for `tags.min_articles` and the per-article caps, those that
+    still do after the caps, and those that show it."""
+    visible, capped, shown = (support[key] for support in supports)
+    setting = f"min_articles.{origin}: {minimum}"
+    if key in hidden_by_rule:
+        return "hidden by its taxonomy rule (hide: true)"
+    if key in hidden_by_config:
+        return "hidden by tags.hide"
+    if shown:
+        return f"{_KEPT_BECAUSE[origin]} ({setting})"
+    if visible < minimum:
+        return f"on {visible} article{'s' if visible > 1 else ''}, below {setting}"
+    return (
+        f"left on {capped} of its {visible} articles by the per-article cap (tags.max_entities or the "
+        f"article's tag limit), below {setting}"
+    )
+
+
+_KEPT_BECAUSE = {"taxonomy": "taxonomy rule", "explicit": "front matter", "entity": "named in the text"}
 
 
 def _aliases(taxonomy: Mapping[str, TaxonomyRule]) -> dict[str, str]:
@@ -300,17 +386,11 @@ def _renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tup
     return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
 
 
-def _carried(lists: Iterable[Sequence[str]], minimum: int) -> set[str] | _Everything:
-    """The keys found in at least `minimum` of `lists` (an article's shown keys never repeat)."""
-    if minimum <= 1:
-        return _EVERYTHING
-    support = Counter(key for keys in lists for key in keys)
-    return {key for key, count in support.items() if count >= minimum}
+def _support(lists: Iterable[Iterable[str]]) -> Counter[str]:
+    """How many of `lists` hold each key (a list never repeats a key)."""
+    return Counter(itertools.chain.from_iterable(lists))
 
 
-class _Everything:
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-_EVERYTHING = _Everything()
+def _carried(support: Mapping[str, int], minimum: Mapping[str, int]) -> set[str]:
+    """The keys with at least `minimum[key]` in `support`."""
+    return {key for key, count in support.items() if count >= minimum[key]}
