@@ -26,6 +26,17 @@ _ISO_DATETIME = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+# A date followed by a time, as Ruby's Time.parse reads them (Jekyll's front-matter dates): seconds,
+# fraction and zone optional, and the year may come again before the zone ("… 10:00:00 2016 +0100",
+# as Ruby's Time#inspect of old printed it, and the date part may then lack its year: ctime's
+# "Wed Mar 02 10:00:00 2016 +0100").
+_WITH_TIME = re.compile(
+    r"(?P<day>.+?)[\sT,]+(?:(?:at|à)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
+    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s+(?P<year>\d{4}))?"
+    r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)|\s+(?:UTC|GMT)(?P<offset>[+-]\d{2}(?::?\d{2})?))?",
+    re.IGNORECASE,
+)
 _DAY = r"(?P<day>\d{1,2})(?:er|re|st|nd|rd|th)?"
 _WORD = r"[^\W\d_]+"
 _DAY_FIRST = re.compile(rf"(?:(?P<weekday>{_WORD}) )?{_DAY} (?P<month>{_WORD}) (?P<year>\d{{4}})")
@@ -43,7 +54,10 @@ _LEADING = re.compile(
     re.VERBOSE,
 )
 
-EXPECTED = "expected YYYY-MM-DD (optionally with a time), DD/MM/YYYY, DD.MM.YYYY or '30 octobre 2024'"
+EXPECTED = (
+    "expected YYYY-MM-DD (optionally with a time and zone), DD/MM/YYYY, DD.MM.YYYY, '30 octobre 2024' "
+    "or 'March 2, 2016'"
+)
 
 
 def _names_with_prefixes(groups: list[dict[int, str]], wide: list[dict[int, str]]) -> dict[str, int]:
@@ -123,7 +137,46 @@ def _parse_date(text: str) -> date | datetime:
     if match := _NUMERIC.fullmatch(shown):
         day, _, month, year = match.groups()
         return _build(int(year), int(month), int(day), shown)
+    if match := _YEAR_FIRST.fullmatch(shown):
+        year, month, day = match.groups()
+        return _build(int(year), int(month), int(day), shown)
+    if match := _WITH_TIME.fullmatch(shown):
+        return _date_with_time(match, shown)
     return _parse_words(shown)
+
+
+def _date_with_time(match: re.Match[str], shown: str) -> datetime:
+    """A date then a time (see `_WITH_TIME`); the zone gives an aware date-time, else a naive one."""
+    repeated = match.group("year")
+    try:
+        try:
+            day = _parse_date(match.group("day"))
+        except ValueError as error:
+            if repeated is None or str(error).startswith("impossible"):
+                raise
+            day = _parse_date(f"{match.group('day')} {repeated}")  # ctime: the year comes after the time
+            repeated = None
+    except ValueError as error:
+        impossible = str(error).startswith("impossible")
+        reason = str(error).split(": ", 1)[-1] if impossible else EXPECTED
+        raise ValueError(f"{'impossible' if impossible else 'unrecognised'} date '{shown}': {reason}") from None
+    if isinstance(day, datetime):
+        raise ValueError(f"unrecognised date '{shown}': two times")
+    if repeated is not None and int(repeated) != day.year:
+        raise ValueError(f"unrecognised date '{shown}': the year {repeated} after the time is not the date's")
+    hour = int(match.group("hour"))
+    if ampm := match.group("ampm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(f"impossible date '{shown}': hour {hour} with {ampm}")
+        hour = hour % 12 + (12 if ampm[0].lower() == "p" else 0)
+    fraction = (match.group("fraction") or "0")[:6].ljust(6, "0")
+    zone = match.group("zone") or match.group("offset") or ""
+    offset = "+00:00" if zone.upper() in ("Z", "UTC", "GMT") else zone
+    text = f"{day.isoformat()}T{hour:02d}:{match.group('minute')}:{match.group('second') or '00'}.{fraction}{offset}"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"impossible date '{shown}': {exc}") from None
 
 
 def _parse_words(shown: str) -> date:
