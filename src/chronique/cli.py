@@ -169,7 +169,9 @@ def run_related(options: argparse.Namespace) -> int:
         config = request.site_config()
         check_content(request.content)
         parsed, seen = read_parsed(request.cache, config.language, request.seal())
-        loaded = load_archive(request.content, parsed, config.language, seen)
+        loaded = load_archive(
+            request.content, parsed, config.language, seen, boilerplate=config.boilerplate, undated=config.undated
+        )
         archive = enrich(publishable(loaded, request.time()), config)
     except BUILD_ERRORS as error:
         return _fail(failure_message(error))

@@ -1,0 +1,100 @@
+"""Template code of other generators left in article bodies: Jekyll's Liquid and Hugo's shortcodes.
+
+Content trees migrated from Jekyll or Hugo hold `{{ site.baseurl }}`, `{% post_url … %}`,
+`{{< figure … >}}`: Chronique runs no template code from content (content is data), so each is
+either resolved to what it stands for, when that needs no template engine, or left out of the
+text with a warning naming its line. Links to other posts become root-relative paths
+("/_posts/2016-03-02-x"), which `sitelinks` turns into links to the archive's pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One tag: Hugo's shortcodes first ("{{<" and "{{%" would otherwise read as a Liquid output).
+_TAG = re.compile(
+    r"\{\{<\s*(?P<hugo>.*?)\s*>\}\}|\{\{%\s*(?P<hugo_markdown>.*?)\s*%\}\}"
+    r"|\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<output>.*?)\s*-?\}\}",
+    re.DOTALL,
+)
+# Blocks whose inside is not text: Liquid comments; Liquid's raw blocks are text as typed.
+_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(?P<text>.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_SITE_ROOT = re.compile(r"site\.(?:url|baseurl)(?:\s*\|\s*\w+)*")
+_FILTERED_PATH = re.compile(r"""(?P<quote>["'])(?P<path>[^"']*)(?P=quote)\s*\|\s*(?:relative_url|absolute_url)""")
+_POST_LINK = re.compile(r"""(?P<name>post_url|link)\s+["']?(?P<target>[^\s"'%]+)["']?""")
+_HUGO_REF = re.compile(r"""(?:rel)?ref\s+["']?(?P<target>[^\s"'>]+)["']?""")
+_HIGHLIGHT = re.compile(r"highlight\s+(?P<language>[\w+#.-]+).*", re.DOTALL)
+_END_HIGHLIGHT = re.compile(r"/?\s*(?:end)?highlight")
+_SHOWN = 60
+"""Characters of a tag quoted in its warning."""
+
+Warnings = list[tuple[int, str]]
+
+
+def _fence(language: str = "") -> str:
+    """A Markdown code fence: highlight tags stand on their own lines, as fences do."""
+    return f"```{language}"
+
+
+def _resolve(match: re.Match[str]) -> str | None:
+    """What a tag stands for when no template engine is needed to know it, else None."""
+    hugo = match.group("hugo") or match.group("hugo_markdown")
+    if hugo is not None:
+        if found := _HUGO_REF.fullmatch(hugo):
+            return "/" + found.group("target").lstrip("/")
+        if found := _HIGHLIGHT.fullmatch(hugo):
+            return _fence(found.group("language"))
+        return _fence() if _END_HIGHLIGHT.fullmatch(hugo) else None
+    if (tag := match.group("tag")) is not None:
+        if found := _POST_LINK.fullmatch(tag):
+            target = found.group("target").lstrip("/")
+            return "/" + (f"_posts/{target}" if found.group("name") == "post_url" else target)
+        if found := _HIGHLIGHT.fullmatch(tag):
+            return _fence(found.group("language"))
+        return _fence() if _END_HIGHLIGHT.fullmatch(tag) else None
+    output = match.group("output")
+    if _SITE_ROOT.fullmatch(output):
+        return ""  # the site's own address: links after it become root-relative, see `sitelinks`
+    if found := _FILTERED_PATH.fullmatch(output):
+        return "/" + found.group("path").lstrip("/")
+    return None
+
+
+def strip_template_code(text: str, first_line: int) -> tuple[str, Warnings]:
+    """`text` (Markdown starting at line `first_line` of its file) without template code, and a
+    warning for each tag left out. A tag spanning lines leaves its line breaks, so that later
+    lines keep their numbers."""
+    if "{{" not in text and "{%" not in text:
+        return text, []
+    warnings: Warnings = []
+    raw_texts: list[str] = []
+
+    def keep_raw(match: re.Match[str]) -> str:
+        raw_texts.append(match.group("text"))
+        return f"\0{len(raw_texts) - 1}\0"
+
+    def line_breaks(match: re.Match[str]) -> str:
+        return "\n" * match.group().count("\n")
+
+    text = _RAW.sub(keep_raw, text.replace("\0", ""))
+    text = _COMMENT.sub(line_breaks, text)
+    pieces: list[str] = []
+    position = 0
+    line = first_line
+    for match in _TAG.finditer(text):
+        before = text[position : match.start()]
+        line += before.count("\n")
+        pieces.append(before)
+        resolved = _resolve(match)
+        if resolved is None:
+            shown = " ".join(match.group().split())
+            shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+            warnings.append((line, f"template code {shown!r} left out of the text (Chronique runs none)"))
+            resolved = ""
+        pieces.append(resolved + line_breaks(match))
+        line += match.group().count("\n")
+        position = match.end()
+    pieces.append(text[position:])
+    text = "".join(pieces)
+    return re.sub(r"\0(\d+)\0", lambda match: raw_texts[int(match.group(1))], text), warnings

@@ -1,0 +1,112 @@
+"""Root-relative links of article bodies ("/docs/x", "/2016/03/02/post.html").
+
+A site migrated from another generator links its own pages from the site's root, which breaks
+from file:// and from a sub-path. The reader records each such link (`root_relative_links`);
+once every article's URL is known, `resolve_site_links` makes those that name an article of the
+archive relative to the linking page, and warns about the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import partial
+
+from ..model import Article
+
+_ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
+_TARGET = re.compile(r"(?P<path>[^?#]*)(?:\?[^#]*)?(?:#(?P<fragment>.*))?", re.DOTALL)
+_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".mdown", ".txt", ".rst")
+_JEKYLL_NAME = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<name>.+)")
+
+Links = tuple[tuple[int, str], ...]
+
+
+def root_relative_links(body_html: str, source: str, first_line: int) -> Links:
+    """(line, target) for each root-relative link of `body_html` (sanitised HTML, its attributes in
+    double quotes), once each, located at the first line of `source` (the text it was made from,
+    which starts at line `first_line`) that holds the target."""
+    found: dict[str, int] = {}
+    lines = source.split("\n")
+    for target in (html.unescape(match.group(2)) for match in _ROOT_HREF.finditer(body_html)):
+        if target not in found:
+            number = next((index for index, line in enumerate(lines) if target in line), 0)
+            found[target] = first_line + number
+    return tuple((line, target) for target, line in found.items())
+
+
+def page_key(path: str) -> str:
+    """The form two ways of naming one page share: no slashes at the ends, no "index.html", no
+    page suffix, no "_posts" folder (Jekyll's), in lower case."""
+    parts = [part for part in path.split("/") if part and part != "_posts"]
+    if parts and parts[-1].lower() in ("index.html", "index.htm"):
+        parts.pop()
+    if parts:
+        last = parts[-1]
+        for suffix in _SUFFIXES:
+            if last.lower().endswith(suffix):
+                last = last[: -len(suffix)]
+                break
+        parts[-1] = last
+    return "/".join(parts).lower()
+
+
+def _names(article: Article, url: str) -> Iterable[str]:
+    """The paths a link may name `article` by: its page on this site, its file, its `permalink`
+    or `url` on the site it came from, and Jekyll's default address for a dated file name."""
+    yield url
+    origin = article.origin.as_posix()
+    yield origin
+    for key, value in article.extra_items:
+        if key.lower() in ("permalink", "url") and isinstance(value, str) and ":" not in value:
+            yield value
+    if jekyll := _JEKYLL_NAME.fullmatch(article.origin.stem):
+        year, month, day = jekyll.group("year", "month", "day")
+        yield f"{year}/{month}/{day}/{jekyll.group('name')}.html"
+
+
+def _relinked(match: re.Match[str], targets: dict[str, str]) -> str:
+    """The opening tag `match` with its target replaced by the one `targets` gives, if any."""
+    target = targets.get(html.unescape(match.group(2)))
+    return match.group() if target is None else f'{match.group(1)}"{html.escape(target)}"'
+
+
+def resolve_site_links(articles: Sequence[Article]) -> list[Article]:
+    """`articles` with their root-relative links that name an article made relative (see the
+    module's docstring), and a warning for each of the others. An article changed here is given a
+    digest of its new body, since it is no longer a function of its file alone."""
+    if not any(article.site_links for article in articles):
+        return list(articles)
+    from ..plan import URLS  # here: plan knows where pages go; load only needs it for these links
+    from ..render import relative_path
+
+    urls = {id(article): URLS.article(article) for article in articles}
+    pages: dict[str, str] = {"": "index.html"}
+    for article in sorted(articles, key=lambda item: (item.published, item.origin.parts), reverse=True):
+        for name in _names(article, urls[id(article)]):
+            pages[page_key(name)] = urls[id(article)]  # the earliest article wins a name two share
+    resolved: list[Article] = []
+    for article in articles:
+        if not article.site_links:
+            resolved.append(article)
+            continue
+        folder = posixpath.dirname(urls[id(article)])
+        targets: dict[str, str] = {}
+        warnings = list(article.warnings)
+        for line, target in article.site_links:
+            parts = _TARGET.fullmatch(target)
+            page = pages.get(page_key(parts.group("path"))) if parts else None
+            if page is None:
+                warnings.append((line, f"root-relative link {target!r} names no article of the archive: it breaks "
+                                       "when the site is opened from its files or from a sub-path"))
+                continue
+            fragment = parts.group("fragment") if parts else None
+            targets[target] = relative_path(page, folder) + (f"#{fragment}" if fragment else "")
+        body = _ROOT_HREF.sub(partial(_relinked, targets=targets), article.body_html)
+        digest = hashlib.sha256(f"{article.digest}\0{body}".encode()).hexdigest()
+        resolved.append(replace(article, body_html=body, warnings=tuple(warnings), digest=digest))
+    return resolved
