@@ -427,3 +427,12 @@ def test_an_article_in_another_language_says_so_and_shows_its_dates_in_it(tmp_pa
     assert '<div class="e-content">' in french and ">2 mars 2016</time>" in french
     index = (tmp_path / "site/index.html").read_text()
     assert 'lang="en-US">March 1, 2016</time>' in index and ">2 mars 2016</time>" in index
+
+
+def test_feeds_say_which_page_the_relative_links_of_a_body_are_relative_to(tmp_path: Path) -> None:
+    put(tmp_path, "content/a.md", "---\ntitle: A\ndate: 2016-03-02\n---\nText a.\n")
+    put(tmp_path, "content/b.md", "---\ntitle: B\ndate: 2017-01-02\n---\nSee [a](/2016/03/a.html).\n")
+    put(tmp_path, "site.yaml", "base_url: https://example.org/archive/\n")
+    feed = (build(tmp_path) / "feed.xml").read_text()
+    assert '<content type="html" xml:base="https://example.org/archive/2017/01/b.html">' in feed
+    assert "href=&#34;../../2016/03/a.html&#34;" in feed or "href=&quot;../../2016/03/a.html&quot;" in feed
