@@ -436,3 +436,16 @@ def test_feeds_say_which_page_the_relative_links_of_a_body_are_relative_to(tmp_p
     feed = (build(tmp_path) / "feed.xml").read_text()
     assert '<content type="html" xml:base="https://example.org/archive/2017/01/b.html">' in feed
     assert "href=&#34;../../2016/03/a.html&#34;" in feed or "href=&quot;../../2016/03/a.html&quot;" in feed
+
+
+def test_a_jekyll_site_folder_builds_as_its_posts_not_its_layouts_or_old_output(tmp_path: Path) -> None:
+    put(tmp_path, "_posts/2016-03-02-post.md", "---\ntitle: Post\n---\nText.\n")
+    put(tmp_path, "_drafts/idea.md", "---\ntitle: Idea\ndate: 2016-04-01\n---\nText.\n")
+    for folder in ("_layouts", "_includes", "_site/2016/03/02"):
+        put(tmp_path, f"{folder}/post.html", "<html><body><h1>{{ page.title }}</h1>{{ content }}</body></html>")
+    loaded = load_archive(tmp_path)
+    assert [(article.origin.as_posix(), article.draft) for article in loaded.articles] == [
+        ("_drafts/idea.md", True), ("_posts/2016-03-02-post.md", False)
+    ]
+    assert not loaded.problems and not loaded.warnings
+    assert [path.as_posix() for path in loaded.skipped] == ["_includes", "_layouts", "_site"]

@@ -39,6 +39,8 @@ _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECAS
 _JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 _BOM = "\ufeff"
 RESERVED_SLUGS = frozenset({"index"})
+DRAFTS_FOLDER = "_drafts"
+"""Jekyll's folder of unpublished posts: what is in it is a draft."""
 ParseKey = tuple[str, str]
 """(path relative to the content folder, sha256 of the reading rules and the file's bytes: see
 `_content_digest`)."""
@@ -146,7 +148,7 @@ def read_article(
         credit=parsed.credit,
         authors=authors,
         teasers=parsed.teasers,
-        draft=parsed.draft,
+        draft=parsed.draft or DRAFTS_FOLDER in relative.parts[:-1],
         extra_items=parsed.extra_items,
         warnings=warnings + dated + parsed.warnings + too_many_tags + too_many_authors,
         site_links=parsed.site_links,
