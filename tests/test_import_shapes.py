@@ -449,3 +449,17 @@ def test_a_jekyll_site_folder_builds_as_its_posts_not_its_layouts_or_old_output(
     ]
     assert not loaded.problems and not loaded.warnings
     assert [path.as_posix() for path in loaded.skipped] == ["_includes", "_layouts", "_site"]
+
+
+def test_pelican_links_to_content_files_and_the_folder_as_category(tmp_path: Path) -> None:
+    put(tmp_path, "Travel/first.md", "Title: First\nDate: 2016-03-02\nSlug: first-10.8\n\nText.\n")
+    put(tmp_path, "Travel/second.md", "Title: Second\nDate: 2016-03-03\nCategory: Trips\n\n"
+                                      "[one]({filename}/Travel/first.md), [two]({filename}first.md), "
+                                      "[three](|filename|../Travel/first.md), [four]({static}/images/x.png).\n")
+    articles, warnings, _ = by_origin(tmp_path)
+    assert articles["Travel/first.md"].tags == ("Travel",)
+    second = articles["Travel/second.md"]
+    assert second.tags == ("Trips",)
+    assert second.body_html.count('href="first-10.8.html"') == 3
+    assert warnings == ["Travel/second.md:5: root-relative link '/images/x.png' names no article of the archive: it "
+                        "breaks when the site is opened from its files or from a sub-path"]

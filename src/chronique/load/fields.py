@@ -12,7 +12,7 @@ from .common import Parsed, date_at, exact_slug, language_tag, make_slug, make_s
 from .dates import in_range
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
 from .limits import capped, check_markdown
-from .liquid import strip_template_code
+from .liquid import pelican_links, strip_template_code
 from .sitelinks import root_relative_links
 
 KNOWN = frozenset(
@@ -211,14 +211,18 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         "authors",
         fields.line("author", "authors"),
     )
+    # Pelican takes an article's category from its folder when it names none (USE_FOLDER_AS_CATEGORY).
+    folder = [path.parent.name] if header.pelican and "category" not in fields.known and path.parent.name else []
     tags, too_many_tags = capped(
-        unique_words(fields.words("tags") + fields.words("category") + fields.words("categories")),
+        unique_words(fields.words("tags") + fields.words("category") + fields.words("categories") + folder),
         "tags",
         fields.line("tags", "category", "categories"),
     )
     source, warnings = fields.source()
     first_line = header.body_line + header.body.count("\n") - body.count("\n")  # after a title heading taken
     body, template_code = strip_template_code(body, first_line)
+    if header.pelican:
+        body = pelican_links(body, path.parent.as_posix().removeprefix("."))
     body_html = render_markdown(body)
     published, date_error = fields.published()
     slug, slug_warnings = fields.slug()

@@ -9,6 +9,7 @@ text with a warning naming its line. Links to other posts become root-relative p
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 # One tag: Hugo's shortcodes first ("{{<" and "{{%" would otherwise read as a Liquid output).
@@ -29,7 +30,26 @@ _END_HIGHLIGHT = re.compile(r"/?\s*(?:end)?highlight")
 _SHOWN = 60
 """Characters of a tag quoted in its warning."""
 
+# Pelican's links to content files, "{filename}/x.md" (from the content folder) or "|filename|x.md"
+# (from the article's folder), inside a Markdown link or an href.
+_PELICAN_LINK = re.compile(
+    r"(?P<open>\]\(\s*<?|href=[\"'])(?:\{(?:filename|static|attach)\}|\|(?:filename|static|attach)\|)"
+    r"(?P<path>[^)\s\"'>]*)"
+)
+
 Warnings = list[tuple[int, str]]
+
+
+def pelican_links(text: str, folder: str) -> str:
+    """`text` with Pelican's links to content files as root-relative paths of the content folder
+    ("/Travel/post.md"), which `sitelinks` then resolves; `folder` is the article's, "/"-separated."""
+
+    def rooted(match: re.Match[str]) -> str:
+        path = match.group("path")
+        rooted_path = posixpath.normpath(path if path.startswith("/") else f"/{folder}/{path}")
+        return match.group("open") + ("/" + rooted_path.lstrip("/") if path else "/")
+
+    return _PELICAN_LINK.sub(rooted, text) if "filename" in text or "static" in text or "attach" in text else text
 
 
 def _fence(language: str = "") -> str:
