@@ -16,6 +16,7 @@ from chronique.build import BuildRequest, build_site
 from chronique.config import load_config
 from chronique.load import load_archive, read_article
 from chronique.load.dates import parse_date
+from chronique.load.sitelinks import resolve_site_links
 from chronique.model import Article, InputError
 
 PLUS_ONE = timezone(timedelta(hours=1))
@@ -463,3 +464,13 @@ def test_pelican_links_to_content_files_and_the_folder_as_category(tmp_path: Pat
     assert second.body_html.count('href="first-10.8.html"') == 3
     assert warnings == ["Travel/second.md:5: root-relative link '/images/x.png' names no article of the archive: it "
                         "breaks when the site is opened from its files or from a sub-path"]
+
+
+def test_thousands_of_template_tags_and_links_read_quickly_with_a_bounded_number_of_warnings() -> None:
+    lines = [f"{{{{ x{n} }}}} [a](/nowhere/{n})" for n in range(20_000)]
+    article = read("many.md", "---\ntitle: Many\ndate: 2016-01-01\n---\n" + "\n\n".join(lines) + "\n")
+    assert len(article.site_links) == 20_000 and article.site_links[-1] == (5 + 2 * 19_999, "/nowhere/19999")
+    assert len(article.warnings) == 21 and article.warnings[-1][1] == "19980 more template tags left out of the text"
+    (resolved,) = resolve_site_links([article])
+    assert len(resolved.warnings) == 42
+    assert resolved.warnings[-1][1] == "19980 more root-relative links name no article of the archive"

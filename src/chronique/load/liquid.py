@@ -29,6 +29,8 @@ _HIGHLIGHT = re.compile(r"highlight\s+(?P<language>[\w+#.-]+).*", re.DOTALL)
 _END_HIGHLIGHT = re.compile(r"/?\s*(?:end)?highlight")
 _SHOWN = 60
 """Characters of a tag quoted in its warning."""
+WARNED_TAGS = 20
+"""Tags left out of one file that are named in a warning each; the others are counted in one more."""
 
 # Pelican's links to content files, "{filename}/x.md" (from the content folder) or "|filename|x.md"
 # (from the article's folder), inside a Markdown link or an href.
@@ -100,7 +102,7 @@ def strip_template_code(text: str, first_line: int) -> tuple[str, Warnings]:
     text = _RAW.sub(keep_raw, text.replace("\0", ""))
     text = _COMMENT.sub(line_breaks, text)
     pieces: list[str] = []
-    position = 0
+    position = left_out = 0
     line = first_line
     for match in _TAG.finditer(text):
         before = text[position : match.start()]
@@ -108,13 +110,17 @@ def strip_template_code(text: str, first_line: int) -> tuple[str, Warnings]:
         pieces.append(before)
         resolved = _resolve(match)
         if resolved is None:
-            shown = " ".join(match.group().split())
-            shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
-            warnings.append((line, f"template code {shown!r} left out of the text (Chronique runs none)"))
+            left_out += 1
+            if left_out <= WARNED_TAGS:
+                shown = " ".join(match.group().split())
+                shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+                warnings.append((line, f"template code {shown!r} left out of the text (Chronique runs none)"))
             resolved = ""
         pieces.append(resolved + line_breaks(match))
         line += match.group().count("\n")
         position = match.end()
     pieces.append(text[position:])
+    if left_out > WARNED_TAGS:
+        warnings.append((line, f"{left_out - WARNED_TAGS} more template tags left out of the text"))
     text = "".join(pieces)
     return re.sub(r"\0(\d+)\0", lambda match: raw_texts[int(match.group(1))], text), warnings

@@ -19,23 +19,31 @@ from functools import partial
 from ..model import Article
 
 _ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
+_WRITTEN_PATH = re.compile(r"(?<![\w/])/(?!/)[^\s()\"'<>\[\]]*")
+"""A root-relative path as Markdown or HTML writes it: "/docs/x" in "](/docs/x)" or 'href="/docs/x"'."""
 _TARGET = re.compile(r"(?P<path>[^?#]*)(?:\?[^#]*)?(?:#(?P<fragment>.*))?", re.DOTALL)
 _SUFFIXES = (".html", ".htm", ".md", ".markdown", ".mdown", ".txt", ".rst")
 _JEKYLL_NAME = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<name>.+)")
 
 Links = tuple[tuple[int, str], ...]
+WARNED_LINKS = 20
+"""Links of one article that name no page and are warned about each; the others are counted in one more."""
 
 
 def root_relative_links(body_html: str, source: str, first_line: int) -> Links:
     """(line, target) for each root-relative link of `body_html` (sanitised HTML, its attributes in
     double quotes), once each, located at the first line of `source` (the text it was made from,
-    which starts at line `first_line`) that holds the target."""
+    which starts at line `first_line`) where the target is written, else at `first_line`."""
+    written: dict[str, int] = {}
+    line, position = first_line, 0
+    for match in _WRITTEN_PATH.finditer(source):  # one pass: a file may hold thousands of links
+        line += source.count("\n", position, match.start())
+        position = match.start()
+        written.setdefault(match.group(), line)
     found: dict[str, int] = {}
-    lines = source.split("\n")
-    for target in (html.unescape(match.group(2)) for match in _ROOT_HREF.finditer(body_html)):
-        if target not in found:
-            number = next((index for index, line in enumerate(lines) if target in line), 0)
-            found[target] = first_line + number
+    for match in _ROOT_HREF.finditer(body_html):
+        target = html.unescape(match.group(2))
+        found.setdefault(target, written.get(target, first_line))
     return tuple((line, target) for target, line in found.items())
 
 
@@ -97,15 +105,21 @@ def resolve_site_links(articles: Sequence[Article]) -> list[Article]:
         folder = posixpath.dirname(urls[id(article)])
         targets: dict[str, str] = {}
         warnings = list(article.warnings)
+        unresolved = 0
         for line, target in article.site_links:
             parts = _TARGET.fullmatch(target)
             page = pages.get(page_key(parts.group("path"))) if parts else None
             if page is None:
-                warnings.append((line, f"root-relative link {target!r} names no article of the archive: it breaks "
-                                       "when the site is opened from its files or from a sub-path"))
+                unresolved += 1
+                if unresolved <= WARNED_LINKS:
+                    warnings.append((line, f"root-relative link {target!r} names no article of the archive: it "
+                                           "breaks when the site is opened from its files or from a sub-path"))
                 continue
             fragment = parts.group("fragment") if parts else None
             targets[target] = relative_path(page, folder) + (f"#{fragment}" if fragment else "")
+        if unresolved > WARNED_LINKS:
+            warnings.append((article.site_links[-1][0], f"{unresolved - WARNED_LINKS} more root-relative links name "
+                                                        "no article of the archive"))
         body = _ROOT_HREF.sub(partial(_relinked, targets=targets), article.body_html)
         digest = hashlib.sha256(f"{article.digest}\0{body}".encode()).hexdigest()
         resolved.append(replace(article, body_html=body, warnings=tuple(warnings), digest=digest))
