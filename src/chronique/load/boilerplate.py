@@ -1,19 +1,30 @@
 """Cross-links sources leave inside article text: « A lire aussi sur Le360 : … », « Read more: ».
 
 Which phrases open them is site.yaml's `boilerplate` (see `config.SiteConfig.boilerplate`). A
-paragraph that is one is removed, and so is a line of a paragraph (after a <br>) that is one; the
-rest of the paragraph stays.
+paragraph (or list item…) that is one is removed, and so is a line of a paragraph (after a <br>)
+that is one; the rest of the paragraph stays.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ..text import fold
 
-_BLOCKS = ("p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "figcaption")
+_BLOCK_NAMES = r"p|li|dt|dd|h[2-6]|blockquote|div|figcaption"
+# A block holding no other block (nh3 writes well-formed HTML, without comments): a list is judged
+# item by item. The tempered dot keeps the search linear in the length of the body.
+_INNERMOST_BLOCK = re.compile(
+    rf"(?P<open><(?P<name>{_BLOCK_NAMES})(?:\s[^>]*)?>)"
+    rf"(?P<inside>(?:(?!</?(?:{_BLOCK_NAMES}|ul|ol|dl|table|figure|pre)\b).)*?)"
+    rf"(?P<close></(?P=name)>)",
+    re.DOTALL,
+)
+_BREAK = re.compile(r"<br\s*/?>")
+_TAGS = re.compile(r"<[^>]*>")
 _OPENING = " \t\u00a0\u202f«“\"'*_-–—>"
 
 
@@ -32,39 +43,29 @@ def is_boilerplate(line: str, phrases: Sequence[str]) -> bool:
     return pattern is not None and pattern.fullmatch(fold(" ".join(line.split())).lstrip(_OPENING)) is not None
 
 
+def _plain(fragment: str) -> str:
+    return html.unescape(_TAGS.sub(" ", fragment))
+
+
+def _without_boilerplate(block: re.Match[str], phrases: Sequence[str]) -> str:
+    """An innermost block of sanitised HTML: "" when it is boilerplate, else itself without the
+    lines (after a <br>) that are."""
+    inside = block.group("inside")
+    if is_boilerplate(_plain(inside), phrases):
+        return ""
+    lines = _BREAK.split(inside)
+    if len(lines) == 1:
+        return block.group()
+    kept = [lines[0]] + [line for line in lines[1:] if not is_boilerplate(_plain(line), phrases)]
+    return block.group("open") + "<br>".join(kept) + block.group("close")
+
+
 def drop_boilerplate(body_html: str, text: str, phrases: Sequence[str]) -> str | None:
     """`body_html` (sanitised HTML; `text`, its plain text) without boilerplate, or None when it has none."""
-    pattern = _pattern(tuple(phrases))
-    if pattern is None:
+    if _pattern(tuple(phrases)) is None:
         return None
     folded = fold(text)
     if not any(fold(phrase.strip()) in folded for phrase in phrases if phrase.strip()):
-        return None  # most articles: no parsing
-    from bs4 import BeautifulSoup, NavigableString, Tag  # here: a fifth of a second to import
-
-    soup = BeautifulSoup(body_html, "html.parser")
-    changed = False
-    for block in soup.find_all(_BLOCKS):
-        if not isinstance(block, Tag) or block.decomposed or block.find(_BLOCKS):
-            continue  # the innermost blocks only: a list is judged item by item
-        if is_boilerplate(block.get_text(" "), phrases):
-            block.decompose()
-            changed = True
-            continue
-        # Lines after a <br>: each from its <br> to the next one.
-        line: list[Tag | NavigableString] = []
-        lines: list[list[Tag | NavigableString]] = []
-        for node in list(block.children):
-            if isinstance(node, Tag) and node.name == "br":
-                lines.append(line)
-                line = [node]
-            elif isinstance(node, Tag | NavigableString):
-                line.append(node)
-        lines.append(line)
-        for nodes in lines[1:]:
-            words = "".join(node.get_text(" ") if isinstance(node, Tag) else str(node) for node in nodes)
-            if is_boilerplate(words, phrases):
-                for node in nodes:
-                    node.extract()
-                changed = True
-    return str(soup).strip() if changed else None
+        return None  # most articles
+    kept = _INNERMOST_BLOCK.sub(lambda block: _without_boilerplate(block, phrases), body_html)
+    return kept if kept != body_html else None

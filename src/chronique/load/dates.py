@@ -60,6 +60,11 @@ EXPECTED = (
 )
 
 
+DATE_LENGTH = 80
+"""Characters of the longest date read ("Wednesday, 30 September 2024 10:00:00.000000 2024 +01:00" is
+56): longer text is not a date, and the patterns need not scan it."""
+
+
 def _names_with_prefixes(groups: list[dict[int, str]], wide: list[dict[int, str]]) -> dict[str, int]:
     """Folded names (dots dropped) plus every unambiguous prefix of 3+ letters of the wide names."""
     table: dict[str, int] = {}
@@ -126,6 +131,8 @@ def _parse_date(text: str) -> date | datetime:
     shown = " ".join(text.split())
     if not shown:
         raise ValueError(f"empty date: {EXPECTED}")
+    if len(shown) > DATE_LENGTH:
+        raise ValueError(f"unrecognised date '{shown[:DATE_LENGTH]}…': {EXPECTED}")
     if match := _ISO_DATE.fullmatch(shown):
         year, month, day = (int(part) for part in match.groups())
         return _build(year, month, day, shown)

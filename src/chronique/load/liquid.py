@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 
-# One tag: Hugo's shortcodes first ("{{<" and "{{%" would otherwise read as a Liquid output).
+# One tag: Hugo's shortcodes first ("{{<" and "{{%" would otherwise read as a Liquid output). A tag
+# holds no brace, so that each search stops at the next one: the work stays linear in the text.
 _TAG = re.compile(
-    r"\{\{<\s*(?P<hugo>.*?)\s*>\}\}|\{\{%\s*(?P<hugo_markdown>.*?)\s*%\}\}"
-    r"|\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<output>.*?)\s*-?\}\}",
-    re.DOTALL,
+    r"\{\{<(?P<hugo>[^{}]*?)>\}\}|\{\{%(?P<hugo_markdown>[^{}]*?)%\}\}"
+    r"|\{%(?P<tag>[^{}]*?)%\}|\{\{(?P<output>[^{}]*?)\}\}"
 )
 # Blocks whose inside is not text: Liquid comments; Liquid's raw blocks are text as typed.
-_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(?P<text>.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_COMMENT = (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}"))
+_RAW = (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}"))
 _SITE_ROOT = re.compile(r"site\.(?:url|baseurl)(?:\s*\|\s*\w+)*")
 _FILTERED_PATH = re.compile(r"""(?P<quote>["'])(?P<path>[^"']*)(?P=quote)\s*\|\s*(?:relative_url|absolute_url)""")
 _POST_LINK = re.compile(r"""(?P<name>post_url|link)\s+["']?(?P<target>[^\s"'%]+)["']?""")
@@ -59,23 +60,51 @@ def _fence(language: str = "") -> str:
     return f"```{language}"
 
 
+def _blocks(text: str, marks: tuple[re.Pattern[str], re.Pattern[str]]) -> Iterator[tuple[int, int, int, int]]:
+    """(start, inside start, inside end, end) of each block between an opening and a closing mark,
+    found in one pass (a regular expression spanning both would rescan the rest of the text for
+    each opening mark without its closing one)."""
+    opening, closing = marks
+    position = 0
+    while (start := opening.search(text, position)) and (end := closing.search(text, start.end())):
+        yield start.start(), start.end(), end.start(), end.end()
+        position = end.end()
+
+
+def _replace_blocks(text: str, marks: tuple[re.Pattern[str], re.Pattern[str]], by: Callable[[str, str], str]) -> str:
+    """`text` with each block (see `_blocks`) replaced by `by(whole block, inside)`."""
+    pieces: list[str] = []
+    position = 0
+    for start, inside, inside_end, end in _blocks(text, marks):
+        pieces += [text[position:start], by(text[start:end], text[inside:inside_end])]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _tag_text(match: re.Match[str], group: str) -> str | None:
+    """A group of `_TAG` without Liquid's whitespace control ("{%- … -%}") and the spaces around."""
+    value = match.group(group)
+    return None if value is None else value.strip().removeprefix("-").removesuffix("-").strip()
+
+
 def _resolve(match: re.Match[str]) -> str | None:
     """What a tag stands for when no template engine is needed to know it, else None."""
-    hugo = match.group("hugo") or match.group("hugo_markdown")
+    hugo = _tag_text(match, "hugo") or _tag_text(match, "hugo_markdown")
     if hugo is not None:
         if found := _HUGO_REF.fullmatch(hugo):
             return "/" + found.group("target").lstrip("/")
         if found := _HIGHLIGHT.fullmatch(hugo):
             return _fence(found.group("language"))
         return _fence() if _END_HIGHLIGHT.fullmatch(hugo) else None
-    if (tag := match.group("tag")) is not None:
+    if (tag := _tag_text(match, "tag")) is not None:
         if found := _POST_LINK.fullmatch(tag):
             target = found.group("target").lstrip("/")
             return "/" + (f"_posts/{target}" if found.group("name") == "post_url" else target)
         if found := _HIGHLIGHT.fullmatch(tag):
             return _fence(found.group("language"))
         return _fence() if _END_HIGHLIGHT.fullmatch(tag) else None
-    output = match.group("output")
+    output = _tag_text(match, "output") or ""
     if _SITE_ROOT.fullmatch(output):
         return ""  # the site's own address: links after it become root-relative, see `sitelinks`
     if found := _FILTERED_PATH.fullmatch(output):
@@ -92,15 +121,15 @@ def strip_template_code(text: str, first_line: int) -> tuple[str, Warnings]:
     warnings: Warnings = []
     raw_texts: list[str] = []
 
-    def keep_raw(match: re.Match[str]) -> str:
-        raw_texts.append(match.group("text"))
+    def keep_raw(_: str, inside: str) -> str:
+        raw_texts.append(inside)
         return f"\0{len(raw_texts) - 1}\0"
 
-    def line_breaks(match: re.Match[str]) -> str:
-        return "\n" * match.group().count("\n")
+    def line_breaks(block: str, _: str = "") -> str:
+        return "\n" * block.count("\n")
 
-    text = _RAW.sub(keep_raw, text.replace("\0", ""))
-    text = _COMMENT.sub(line_breaks, text)
+    text = _replace_blocks(text.replace("\0", ""), _RAW, keep_raw)
+    text = _replace_blocks(text, _COMMENT, line_breaks)
     pieces: list[str] = []
     position = left_out = 0
     line = first_line
@@ -116,7 +145,7 @@ def strip_template_code(text: str, first_line: int) -> tuple[str, Warnings]:
                 shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
                 warnings.append((line, f"template code {shown!r} left out of the text (Chronique runs none)"))
             resolved = ""
-        pieces.append(resolved + line_breaks(match))
+        pieces.append(resolved + line_breaks(match.group()))
         line += match.group().count("\n")
         position = match.end()
     pieces.append(text[position:])
