@@ -48,14 +48,17 @@ def build(root: Path, **options: object) -> Path:
 
 # --- 1. Jekyll and Hugo dates -------------------------------------------------------------------
 
-# Read before too: "2016-03-02 10:00:00 +0100", "March 2, 2016".
+# Checked against Ruby 3.1's Time.parse, which Jekyll runs on a front-matter date YAML leaves as text
+# (the day and time agree; Ruby ignores a zone after a repeated year, Chronique keeps it). Read before
+# too: "2016-03-02 10:00:00 +0100", "March 2, 2016".
 RUBY_DATES = [
     ("2016-03-02 10:00:00 2016 +0100", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),
     ("2016-03-02 10:00 2016 +01:00", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),
     ("2016-03-02 10:00:00 UTC", datetime(2016, 3, 2, 10, tzinfo=UTC)),
     ("2016-03-02 10:00:00 GMT+0100", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),
     ("Wed Mar 02 10:00:00 2016 +0100", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),
-    ("Wed Mar 02 10:00:00 +0100 2016", None),  # Ruby's Time#to_s of 1.8: zone before year
+    ("Wed Mar 02 10:00:00 +0100 2016", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),  # Ruby 1.8's Time#to_s
+    ("2016-03-02 10:00:00 2017 +0100", datetime(2016, 3, 2, 10, tzinfo=PLUS_ONE)),  # Ruby ignores that year too
     ("March 2, 2016 10:30 pm", datetime(2016, 3, 2, 22, 30)),
     ("2 mars 2016 à 10:00", datetime(2016, 3, 2, 10)),
     ("2016/03/02", date(2016, 3, 2)),
@@ -63,14 +66,15 @@ RUBY_DATES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [item for item in RUBY_DATES if item[1] is not None])
+@pytest.mark.parametrize(("text", "expected"), RUBY_DATES)
 def test_dates_as_ruby_time_parse_reads_them(text: str, expected: date) -> None:
     assert parse_date(text) == expected
 
 
 def test_dates_with_a_time_refused_say_why() -> None:
     for text, message in [
-        ("2016-03-02 10:00:00 2017 +0100", "the year 2017 after the time is not the date's"),
+        ("Wed Mar 02 10:00:00", "unrecognised date 'Wed Mar 02 10:00:00'"),
+        ("Wed Mar 02 10:00:00 2016 +0100 2016", "unrecognised date"),
         ("2016-02-30 10:00 2016 +0100", "impossible date '2016-02-30 10:00 2016 \\+0100'"),
         ("2016-03-02 25:00", "impossible date"),
         ("March 2, 2016 13:00 pm", "impossible date"),

@@ -28,13 +28,15 @@ _ISO_DATETIME = re.compile(
 _NUMERIC = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 # A date followed by a time, as Ruby's Time.parse reads them (Jekyll's front-matter dates): seconds,
-# fraction and zone optional, and the year may come again before the zone ("… 10:00:00 2016 +0100",
-# as Ruby's Time#inspect of old printed it, and the date part may then lack its year: ctime's
-# "Wed Mar 02 10:00:00 2016 +0100").
+# fraction and zone optional, and a year after the time, before or after the zone: ctime's "Wed Mar
+# 02 10:00:00 2016 +0100", Ruby 1.8's "Wed Mar 02 10:00:00 +0100 2016", and the same after a full
+# date ("2016-03-02 10:00:00 2016 +0100"), where Ruby ignores it, as it is ignored here.
 _WITH_TIME = re.compile(
-    r"(?P<day>.+?)[\sT,]+(?:(?:at|à)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
+    r"(?P<day>.+?)[\sT,]+(?:(?:at|à)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
     r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s+(?P<year>\d{4}))?"
-    r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)|\s+(?:UTC|GMT)(?P<offset>[+-]\d{2}(?::?\d{2})?))?",
+    r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)|\s+(?:UTC|GMT)(?P<offset>[+-]\d{2}(?::?\d{2})?))?"
+    r"(?:\s+(?P<late_year>\d{4}))?",
     re.IGNORECASE,
 )
 _DAY = r"(?P<day>\d{1,2})(?:er|re|st|nd|rd|th)?"
@@ -154,23 +156,20 @@ def _parse_date(text: str) -> date | datetime:
 
 def _date_with_time(match: re.Match[str], shown: str) -> datetime:
     """A date then a time (see `_WITH_TIME`); the zone gives an aware date-time, else a naive one."""
-    repeated = match.group("year")
+    years = [year for year in match.group("year", "late_year") if year]
     try:
         try:
             day = _parse_date(match.group("day"))
         except ValueError as error:
-            if repeated is None or str(error).startswith("impossible"):
+            if len(years) != 1 or str(error).startswith("impossible"):
                 raise
-            day = _parse_date(f"{match.group('day')} {repeated}")  # ctime: the year comes after the time
-            repeated = None
+            day = _parse_date(f"{match.group('day')} {years[0]}")  # ctime: the year comes after the time
     except ValueError as error:
         impossible = str(error).startswith("impossible")
         reason = str(error).split(": ", 1)[-1] if impossible else EXPECTED
         raise ValueError(f"{'impossible' if impossible else 'unrecognised'} date '{shown}': {reason}") from None
     if isinstance(day, datetime):
         raise ValueError(f"unrecognised date '{shown}': two times")
-    if repeated is not None and int(repeated) != day.year:
-        raise ValueError(f"unrecognised date '{shown}': the year {repeated} after the time is not the date's")
     hour = int(match.group("hour"))
     if ampm := match.group("ampm"):
         if not 1 <= hour <= 12:
