@@ -150,7 +150,7 @@ class _Fields:
         """`summary` (else Jekyll's `excerpt`, Hugo's `description`) as written in Markdown, as plain text."""
         for key in ("summary", "excerpt", "description"):
             if value := self.text(key):
-                return clean_line(html_text(render_markdown(value)).replace("\n\n", " "))
+                return clean_line(html_text(render_markdown(value)))
         return ""
 
     def source(self) -> tuple[Source, tuple[tuple[int, str], ...]]:
