@@ -182,8 +182,11 @@ def build_and_report(name: str, content: Path, work: Path) -> None:
     print(f"\n## {name}: {content}")
     print(f"files read as articles: {len(loaded.articles)} ({drafts} drafts, not published); "
           f"skipped by name: {len(loaded.skipped)} ({', '.join(sorted(str(path) for path in loaded.skipped))})")
+    links = sum(len(article.site_links) for article in loaded.articles if not article.draft)
+    unresolved = sum("names no article" in warning.message for warning in report.warnings)
     print(f"articles built: {report.articles}; pages: {report.pages}; problems (files refused): "
-          f"{len(report.problems)}; warnings: {len(report.warnings)}")
+          f"{len(report.problems)}; warnings: {len(report.warnings)}; root-relative links (Liquid and Pelican "
+          f"links included) made relative: {links - unresolved} of {links}")
     for problem in report.problems:
         print(f"  problem: {str(problem).removeprefix(str(content) + '/')}")
     for message, count in sorted(Counter(kind(warning.message) for warning in report.warnings).items()):
