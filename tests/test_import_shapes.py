@@ -478,3 +478,11 @@ def test_thousands_of_template_tags_and_links_read_quickly_with_a_bounded_number
     (resolved,) = resolve_site_links([article])
     assert len(resolved.warnings) == 42
     assert resolved.warnings[-1][1] == "19980 more root-relative links name no article of the archive"
+
+
+def test_a_jekyll_post_reads_a_string_of_tags_or_categories_as_space_separated_words() -> None:
+    front = "---\ntitle: T\ntags: jekyll ruby-gems\ncategories: news politics\n---\nText.\n"
+    assert read("_posts/2016-01-01-t.md", front).tags == ("jekyll", "ruby-gems", "news", "politics")
+    assert read("_posts/2016-01-01-t.md", front.replace("jekyll ruby-gems", "Union européenne, Maroc")).tags[:2] == (
+        "Union européenne", "Maroc")
+    assert read("t.md", front.replace("title: T", "title: T\ndate: 2016-01-01")).tags[:1] == ("jekyll ruby-gems",)

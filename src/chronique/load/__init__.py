@@ -23,7 +23,7 @@ from ..model import Article, InputError, Problem
 from ..parallel import process_pool
 from .body import clean_source, html_text, summarise
 from .boilerplate import drop_boilerplate
-from .common import Parsed, date_at, make_slug
+from .common import JEKYLL_NAME, Parsed, date_at, make_slug
 from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
@@ -36,7 +36,6 @@ from .webmarkdown import read_web_markdown
 __all__ = ["Loaded", "ParseKey", "Seen", "load_archive", "read_article"]
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
-_JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 _BOM = "\ufeff"
 RESERVED_SLUGS = frozenset({"index"})
 DRAFTS_FOLDER = "_drafts"
@@ -108,7 +107,7 @@ def read_article(
     except RecursionError:
         # Markdown, YAML and HTML parsers recurse on nesting; a pathological file must not stop a build.
         raise InputError(relative, 1, "nested too deeply to read") from None
-    jekyll = _JEKYLL.fullmatch(relative.stem)
+    jekyll = JEKYLL_NAME.fullmatch(relative.stem)
     published = parsed.date
     dated: tuple[tuple[int, str], ...] = ()
     if published is None and jekyll:

@@ -58,6 +58,8 @@ SLUG_LENGTH = 100
 """Long enough for a full press headline (the seeds' longest is 95), short enough for any file system."""
 
 
+JEKYLL_NAME = re.compile(r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))-(?P<slug>.+)")
+"""A Jekyll post's file name (without its suffix): "2016-03-02-my-post"."""
 _FILE_NAME_SLUG = re.compile(r"[\w~+-][\w.~+-]*(?<!\.)")
 
 

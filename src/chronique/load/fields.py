@@ -8,7 +8,17 @@ from typing import Any
 
 from ..model import InputError, Published, Source
 from .body import clean_line, html_text, render_markdown
-from .common import Parsed, date_at, exact_slug, language_tag, make_slug, make_source, split_list, unique_words
+from .common import (
+    JEKYLL_NAME,
+    Parsed,
+    date_at,
+    exact_slug,
+    language_tag,
+    make_slug,
+    make_source,
+    split_list,
+    unique_words,
+)
 from .dates import in_range
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
 from .limits import capped, check_markdown
@@ -43,6 +53,8 @@ class _Fields:
             if key.lower() not in known:
                 extra.append((key, value))
         self.extra = tuple(extra)
+        # Jekyll reads a string of tags or categories as space-separated words.
+        self.jekyll_post = not header.pelican and JEKYLL_NAME.fullmatch(path.stem) is not None
 
     def error(self, key: str, message: str) -> InputError:
         return InputError(self.path, self.line(key), message)
@@ -69,6 +81,8 @@ class _Fields:
         if value is None:
             return []
         if isinstance(value, str):
+            if split and "," not in value and self.jekyll_post:  # Jekyll: "tags: a b" are two tags
+                return value.split()
             return split_list(value) if split else [value]
         if isinstance(value, list) and all(
             isinstance(item, str | int | float) and not isinstance(item, bool) for item in value

@@ -17,13 +17,13 @@ from dataclasses import replace
 from functools import partial
 
 from ..model import Article
+from .common import JEKYLL_NAME
 
 _ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
 _WRITTEN_PATH = re.compile(r"(?<![\w/])/(?!/)[^\s()\"'<>\[\]]*")
 """A root-relative path as Markdown or HTML writes it: "/docs/x" in "](/docs/x)" or 'href="/docs/x"'."""
 _TARGET = re.compile(r"(?P<path>[^?#]*)(?:\?[^#]*)?(?:#(?P<fragment>.*))?", re.DOTALL)
 _SUFFIXES = (".html", ".htm", ".md", ".markdown", ".mdown", ".txt", ".rst")
-_JEKYLL_NAME = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<name>.+)")
 
 Links = tuple[tuple[int, str], ...]
 WARNED_LINKS = 20
@@ -72,9 +72,9 @@ def _names(article: Article, url: str) -> Iterable[str]:
     for key, value in article.extra_items:
         if key.lower() in ("permalink", "url") and isinstance(value, str) and ":" not in value:
             yield value
-    if jekyll := _JEKYLL_NAME.fullmatch(article.origin.stem):
+    if jekyll := JEKYLL_NAME.fullmatch(article.origin.stem):
         year, month, day = jekyll.group("year", "month", "day")
-        yield f"{year}/{month}/{day}/{jekyll.group('name')}.html"
+        yield f"{year}/{month}/{day}/{jekyll.group('slug')}.html"
 
 
 def _relinked(match: re.Match[str], targets: dict[str, str]) -> str:
