@@ -259,7 +259,9 @@ def loads_counted(monkeypatch) -> list[int]:
 
     loads: list[int] = []
     original = chronique.build.load_archive
-    monkeypatch.setattr(chronique.build, "load_archive", lambda *args: loads.append(1) or original(*args))
+    monkeypatch.setattr(
+        chronique.build, "load_archive", lambda *args, **options: loads.append(1) or original(*args, **options)
+    )
     return loads
 
 

@@ -246,7 +246,16 @@ def build_site(
     if memory.language != config.language:
         memory.recall(request.cache if not request.clean else None, config.language, seal)
     loaded = clock.lap(
-        "load", load_archive(request.content, memory.parsed, config.language, memory.seen, request.follow_symlinks)
+        "load",
+        load_archive(
+            request.content,
+            memory.parsed,
+            config.language,
+            memory.seen,
+            request.follow_symlinks,
+            boilerplate=config.boilerplate,
+            undated=config.undated,
+        ),
     )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)

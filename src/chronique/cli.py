@@ -228,7 +228,9 @@ def _enriched(options: argparse.Namespace) -> tuple[SiteConfig, Archive]:
     config = request.site_config()
     check_content(request.content)
     parsed, seen = read_parsed(request.cache, config.language, request.seal())
-    loaded = load_archive(request.content, parsed, config.language, seen)
+    loaded = load_archive(
+        request.content, parsed, config.language, seen, boilerplate=config.boilerplate, undated=config.undated
+    )
     archive = enrich(publishable(loaded, request.time()), config)
     _report_problems(loaded.problems, loaded.warnings)
     return config, archive

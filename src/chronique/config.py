@@ -111,6 +111,14 @@ class TagsConfig(_Strict):
         return value
 
 
+Undated = Literal["skip", "file-date", "warn-and-keep"]
+"""What becomes of an article whose text gives no date (see `SiteConfig.undated`)."""
+
+BOILERPLATE = ("à lire aussi", "lire aussi", "lire également", "à voir aussi", "voir aussi", "read more", "read also",
+               "see also")
+"""The phrases that open the cross-links sources leave in article text (see `SiteConfig.boilerplate`)."""
+
+
 class SiteConfig(_Strict):
     title: str = "Chronique"
     """The site's name, in every page's header and in the feed."""
@@ -138,6 +146,18 @@ class SiteConfig(_Strict):
     aliases (tag names merged into this one) and hide."""
     related: RelatedConfig = RelatedConfig()
     """How related articles are scored and how many are shown."""
+    undated: Undated = "warn-and-keep"
+    """An article whose text gives no date (no front-matter date, date line, dateline or page metadata,
+    no YYYY-MM-DD- file name): "skip" leaves it out, reported as a problem (the build fails in strict
+    mode); "file-date" dates it by its file's modification time, silently (for an archive whose files
+    keep their publication times); "warn-and-keep" (the default) dates it the same way with a warning
+    naming the file, so that the missing date can be added. The time is read in UTC: the same files
+    build the same site anywhere."""
+    boilerplate: list[str] = list(BOILERPLATE)
+    """Cross-links that saved pages and press exports leave in the text: a paragraph, or a line of one,
+    that is one of these phrases, or starts with one followed by "sur <source>" or "on <source>" and a
+    colon (« A lire aussi sur Le360 : … », « Read more: … », « À voir aussi »), is removed from the
+    body. Case and accents are ignored. An empty list removes nothing."""
     theme: str = ""
     """The folder of the site's own templates/ and static/, relative to site.yaml (default: the folder
     of site.yaml, or of the content folder when site.yaml is inside it). Never inside the content folder."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_month_names
 
@@ -76,8 +76,11 @@ class Language:
     gettext: Callable[[str], str]
     ngettext: Callable[[str, str, int], str]
 
-    def format_date(self, value: date | datetime, style: str = "long") -> str:
-        return _format_day(value.date() if isinstance(value, datetime) else value, style, self.code)
+    def format_date(self, value: date | datetime, style: str = "long", language: str = "") -> str:
+        """`value` as the site's language writes it, or as `language` does (an article's own, such as
+        "en" or "pt-BR") when Babel knows it."""
+        code = date_locale(language) if language else self.code
+        return _format_day(value.date() if isinstance(value, datetime) else value, style, code or self.code)
 
     def month_name(self, month: int) -> str:
         return str(get_month_names("wide", locale=self.code)[month])
@@ -91,6 +94,18 @@ def _format_day(day: date, style: str, code: str) -> str:
         # French writes the first of the month as an ordinal ("1er mars"); CLDR does not.
         text = text.replace("1 ", "1er ", 1)
     return text
+
+
+@lru_cache(maxsize=1024)
+def date_locale(tag: str) -> str:
+    """The Babel locale of a language tag ("pt-BR" -> "pt_BR", "en-Latn-GB" -> "en"), or "" when
+    Babel knows neither the tag nor its language."""
+    for candidate in (tag.replace("-", "_"), tag.split("-")[0]):
+        try:
+            return str(Locale.parse(candidate))
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+    return ""
 
 
 def language(code: str) -> Language:

@@ -79,6 +79,12 @@ class Article:
     warnings: tuple[tuple[int, str], ...] = ()
     """(line, message) for what was wrong with the file but did not stop it being read (text not in
     UTF-8, say): held with the article, so that a build reusing it from the cache reports them too."""
+    site_links: tuple[tuple[int, str], ...] = ()
+    """(line, target) for each root-relative link of the body ("/docs/x"), which breaks from file://
+    and from a sub-path: once every article's URL is known, those naming an article of the archive
+    become relative links (see `load.sitelinks`), the others warnings."""
+    dated_by_file: bool = False
+    """The text gives no date: `date` is the file's modification time (site.yaml's `undated`)."""
     digest: str = field(default="", compare=False, repr=False)
     """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)

@@ -12,31 +12,37 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from ..config import BOILERPLATE, Undated
 from ..model import Article, InputError, Problem
 from ..parallel import process_pool
-from .body import clean_source, summarise
-from .common import Parsed, date_at, make_slug
+from .body import clean_source, html_text, summarise
+from .boilerplate import drop_boilerplate
+from .common import JEKYLL_NAME, Parsed, date_at, make_slug
 from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
 from .files import ContentFiles, NotReadable
 from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget, tag_limit
 from .press import read_press
+from .sitelinks import resolve_site_links
 from .webmarkdown import read_web_markdown
 
 __all__ = ["Loaded", "ParseKey", "Seen", "load_archive", "read_article"]
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|article)\b", re.IGNORECASE)
-_JEKYLL = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 _BOM = "\ufeff"
 RESERVED_SLUGS = frozenset({"index"})
+DRAFTS_FOLDER = "_drafts"
+"""Jekyll's folder of unpublished posts: what is in it is a draft."""
 ParseKey = tuple[str, str]
-"""(path relative to the content folder, sha256 of the file's bytes)."""
+"""(path relative to the content folder, sha256 of the reading rules and the file's bytes: see
+`_content_digest`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +85,19 @@ def _parse(path: Path, text: str) -> Parsed:
     return read_press(path, lines)
 
 
-def read_article(relative: Path, data: bytes) -> Article:
+def read_article(
+    relative: Path,
+    data: bytes,
+    boilerplate: Sequence[str] = BOILERPLATE,
+    modified: datetime | None = None,
+    warn_undated: bool = True,
+) -> Article:
     """Parse one file's bytes into an Article (slug not yet unique across the archive).
 
     Pure: raises InputError(relative, line, message) for input it cannot accept, among which
-    input past the bounds of `limits`.
+    input past the bounds of `limits`. Paragraphs that are `boilerplate` (see
+    `config.SiteConfig.boilerplate`) are removed. A file that gives no date is dated `modified`
+    (its modification time) when given, with a warning when `warn_undated`; else it is refused.
     """
     check_size(relative, len(data))
     text, warnings = _decode(relative, data)
@@ -93,12 +107,27 @@ def read_article(relative: Path, data: bytes) -> Article:
     except RecursionError:
         # Markdown, YAML and HTML parsers recurse on nesting; a pathological file must not stop a build.
         raise InputError(relative, 1, "nested too deeply to read") from None
-    jekyll = _JEKYLL.fullmatch(relative.stem)
+    jekyll = JEKYLL_NAME.fullmatch(relative.stem)
     published = parsed.date
+    dated: tuple[tuple[int, str], ...] = ()
     if published is None and jekyll:
         published = date_at(relative, 1, jekyll.group("date"))
+        if parsed.date_error:
+            line, message = parsed.date_error
+            dated = ((line, f"{message}; dated {jekyll.group('date')} by the file name instead"),)
+    elif parsed.date_error:
+        raise InputError(relative, *parsed.date_error)
+    dated_by_file = published is None and modified is not None
+    if published is None and modified is not None:
+        published = modified
+        if warn_undated:
+            when = modified.strftime("%Y-%m-%d %H:%M")
+            dated = ((1, f"no date found ({parsed.looked_for}): dated {when} UTC by the file's modification time"),)
     if published is None:
         raise InputError(relative, 1, f"no date found: {parsed.looked_for}")
+    body_html, text = parsed.body_html, parsed.text
+    if (kept := drop_boilerplate(body_html, text, boilerplate)) is not None:
+        body_html, text = kept, html_text(kept)
     slug = parsed.slug or (make_slug(jekyll.group("slug")) if jekyll else "")
     slug = slug or make_slug(parsed.title) or make_slug(relative.stem) or "article"
     # Front matter has capped its own to MAX_TAGS, with a warning at their line.
@@ -109,19 +138,21 @@ def read_article(relative: Path, data: bytes) -> Article:
         title=parsed.title,
         date=published,
         origin=relative,
-        body_html=parsed.body_html,
-        text=parsed.text,
-        summary=parsed.summary or summarise(parsed.body_html),
+        body_html=body_html,
+        text=text,
+        summary=parsed.summary or summarise(body_html),
         language=parsed.language,
         tags=tags,
         source=parsed.source,
         credit=parsed.credit,
         authors=authors,
         teasers=parsed.teasers,
-        draft=parsed.draft,
+        draft=parsed.draft or DRAFTS_FOLDER in relative.parts[:-1],
         aliases=parsed.aliases,
         extra_items=parsed.extra_items,
-        warnings=warnings + parsed.warnings + too_many_tags + too_many_authors,
+        warnings=warnings + dated + parsed.warnings + too_many_tags + too_many_authors,
+        site_links=parsed.site_links,
+        dated_by_file=dated_by_file,
     )
 
 
@@ -192,6 +223,8 @@ def load_archive(
     seen: Mapping[str, Seen] | None = None,
     follow_symlinks: bool = False,
     budget: float = READ_BUDGET,
+    boilerplate: Sequence[str] = BOILERPLATE,
+    undated: Undated = "warn-and-keep",
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -203,7 +236,9 @@ def load_archive(
     after a change.
     Only regular files are read, and only those inside `content_dir` unless `follow_symlinks`
     (symbolic links to files elsewhere); any other article file is a Problem. Each file may take
-    `budget` CPU seconds to read (see `limits.cpu_budget`).
+    `budget` CPU seconds to read (see `limits.cpu_budget`). `boilerplate` and `undated` are
+    site.yaml's (see `config.SiteConfig`): an article dated by its file's modification time is
+    never reused by its bytes alone, as its date is not in them.
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
@@ -236,16 +271,18 @@ def load_archive(
         except OSError as exc:
             outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
             continue
-        key = (posix, hashlib.sha256(data).hexdigest())
+        key = (posix, _content_digest(boilerplate, data))
         now_seen[posix] = Seen(status.st_mtime_ns, status.st_ctime_ns, status.st_size, key[1], read_ns)
         if key in known:
             outcomes[posix] = parsed[key] = known[key]
         else:
-            misses.append((Path(posix), key, data))
-    files = [(relative, data, key[1]) for relative, key, data in misses]
-    for (_, key, _), outcome in zip(misses, _parse_all(files, language, budget), strict=True):
+            modified = None if undated == "skip" else modification_time(status.st_mtime_ns)
+            misses.append((Path(posix), key, data, modified))
+    rules = _Rules(language, budget, tuple(boilerplate), undated == "warn-and-keep")
+    files = [(relative, data, key[1], modified) for relative, key, data, modified in misses]
+    for (_, key, _, _), outcome in zip(misses, _parse_all(files, rules), strict=True):
         outcomes[key[0]] = outcome
-        if isinstance(outcome, Article):
+        if isinstance(outcome, Article) and not outcome.dated_by_file:
             parsed[key] = outcome
 
     # By path, as PurePath orders them: part by part (parts compare in C, paths in Python).
@@ -259,38 +296,63 @@ def load_archive(
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
     problems.sort(key=lambda problem: problem.path)
+    articles = resolve_site_links(unique_slugs(articles))
     warnings = tuple(
         Problem(content_dir / article.origin, line, message)
         for article in articles
         for line, message in article.warnings
     )
-    return Loaded(tuple(unique_slugs(articles)), tuple(problems), found.skipped, parsed, now_seen, warnings)
+    return Loaded(tuple(articles), tuple(problems), found.skipped, parsed, now_seen, warnings)
+
+
+def _content_digest(boilerplate: Sequence[str], data: bytes) -> str:
+    """What an article read from `data` depends on besides the code and the site's language: the
+    bytes, and the boilerplate phrases removed from them."""
+    digest = hashlib.sha256(repr(tuple(boilerplate)).encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def modification_time(mtime_ns: int) -> datetime:
+    """A file's modification time as an article date: in UTC, to the second."""
+    return datetime.fromtimestamp(mtime_ns // 1_000_000_000, UTC)
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
 
-def _parse_all(files: list[tuple[Path, bytes, str]], language: str, budget: float) -> list[Article | Problem]:
-    """Parse each (path, bytes, digest of the bytes), each in at most `budget` CPU seconds."""
+class _Rules(NamedTuple):
+    """How every file of one build is read (see `load_archive`)."""
+
+    language: str
+    budget: float
+    boilerplate: tuple[str, ...]
+    warn_undated: bool
+
+
+def _parse_all(files: list[tuple[Path, bytes, str, datetime | None]], rules: _Rules) -> list[Article | Problem]:
+    """Parse each (path, bytes, digest, modification time), each in at most `rules.budget` CPU seconds."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_parse_one(relative, data, digest, language, budget) for relative, data, digest in files]
+        return [_parse_one(*file, rules) for file in files]
     with process_pool(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        arguments = [(relative, data, digest, language, budget) for relative, data, digest in files]
-        return pool.starmap(_parse_one, arguments, chunksize=chunk)
+        return pool.starmap(_parse_one, [(*file, rules) for file in files], chunksize=chunk)
 
 
-def _parse_one(relative: Path, data: bytes, digest: str, language: str, budget: float) -> Article | Problem:
+def _parse_one(relative: Path, data: bytes, digest: str, modified: datetime | None, rules: _Rules) -> Article | Problem:
     from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
 
     try:
-        with cpu_budget(budget):
-            article = read_article(relative, data)
-            analysis = analyse(article.title, article.text, article.language or language)
+        with cpu_budget(rules.budget):
+            article = read_article(relative, data, rules.boilerplate, modified, rules.warn_undated)
+            # Stemmers are named by language ("en"), not by region ("en-GB").
+            analysis = analyse(article.title, article.text, article.language.split("-")[0].lower() or rules.language)
     except InputError as exc:
         return exc.problem
     except OutOfTime:
-        return Problem(relative, 1, f"took longer than {budget:g} s to read")
+        return Problem(relative, 1, f"took longer than {rules.budget:g} s to read")
+    if article.dated_by_file:  # its date is not in its bytes: neither is its digest
+        digest = hashlib.sha256(f"{digest}\0{article.date.isoformat()}".encode()).hexdigest()
     return replace(article, analysis=analysis, digest=digest)

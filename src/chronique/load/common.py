@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,11 @@ class Parsed:
     extra_items: tuple[tuple[str, Any], ...] = ()
     warnings: tuple[tuple[int, str], ...] = ()
     """(line, message) for what was dropped from the file (see `Article.warnings`)."""
+    date_error: tuple[int, str] | None = None
+    """(line, message) when the file gives a date that cannot be read (`date` is then None): a date
+    in the file name stands in for it, with a warning; otherwise it is the file's problem."""
+    site_links: tuple[tuple[int, str], ...] = ()
+    """See `Article.site_links`."""
 
 
 def date_at(path: Path, line: int, text: str) -> Published:
@@ -51,6 +57,18 @@ def date_at(path: Path, line: int, text: str) -> Published:
 
 SLUG_LENGTH = 100
 """Long enough for a full press headline (the seeds' longest is 95), short enough for any file system."""
+
+
+JEKYLL_NAME = re.compile(r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))-(?P<slug>.+)")
+"""A Jekyll post's file name (without its suffix): "2016-03-02-my-post"."""
+_FILE_NAME_SLUG = re.compile(r"[\w~+-][\w.~+-]*(?<!\.)")
+
+
+def exact_slug(text: str) -> str | None:
+    """`text` itself, when it can name the article's page as typed ("name-10.8"): letters, digits and
+    "-_.~+" only (no slash, space, control character or character a URL must escape), no leading or
+    trailing dot, at most `SLUG_LENGTH` characters; else None."""
+    return text if len(text) <= SLUG_LENGTH and _FILE_NAME_SLUG.fullmatch(text) else None
 
 
 def make_slug(text: str, limit: int = SLUG_LENGTH) -> str:
@@ -83,6 +101,15 @@ def make_source(name: str, url: str, line: int) -> tuple[Source, tuple[tuple[int
         return Source(name=name or host_name(url), url=url), ()
     shown = url if len(url) <= 80 else url[:79] + "…"
     return Source(name=name), ((line, f"source URL {shown!r} dropped: only http, https and relative links"),)
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def language_tag(text: str) -> str:
+    """A language as HTML's lang attribute writes it ("en_US" -> "en-US"), or "" when `text` is not one."""
+    tag = text.strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else ""
 
 
 def unique_words(values: list[str]) -> tuple[str, ...]:

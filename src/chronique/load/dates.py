@@ -26,6 +26,19 @@ _ISO_DATETIME = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+# A date followed by a time, as Ruby's Time.parse reads them (Jekyll's front-matter dates): seconds,
+# fraction and zone optional, and a year after the time, before or after the zone: ctime's "Wed Mar
+# 02 10:00:00 2016 +0100", Ruby 1.8's "Wed Mar 02 10:00:00 +0100 2016", and the same after a full
+# date ("2016-03-02 10:00:00 2016 +0100"), where Ruby ignores it, as it is ignored here.
+_WITH_TIME = re.compile(
+    r"(?P<day>.+?)[\sT,]+(?:(?:at|à)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
+    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s+(?P<year>\d{4}))?"
+    r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)|\s+(?:UTC|GMT)(?P<offset>[+-]\d{2}(?::?\d{2})?))?"
+    r"(?:\s+(?P<late_year>\d{4}))?",
+    re.IGNORECASE,
+)
 _DAY = r"(?P<day>\d{1,2})(?:er|re|st|nd|rd|th)?"
 _WORD = r"[^\W\d_]+"
 _DAY_FIRST = re.compile(rf"(?:(?P<weekday>{_WORD}) )?{_DAY} (?P<month>{_WORD}) (?P<year>\d{{4}})")
@@ -43,7 +56,15 @@ _LEADING = re.compile(
     re.VERBOSE,
 )
 
-EXPECTED = "expected YYYY-MM-DD (optionally with a time), DD/MM/YYYY, DD.MM.YYYY or '30 octobre 2024'"
+EXPECTED = (
+    "expected YYYY-MM-DD (optionally with a time and zone), DD/MM/YYYY, DD.MM.YYYY, '30 octobre 2024' "
+    "or 'March 2, 2016'"
+)
+
+
+DATE_LENGTH = 80
+"""Characters of the longest date read ("Wednesday, 30 September 2024 10:00:00.000000 2024 +01:00" is
+56): longer text is not a date, and the patterns need not scan it."""
 
 
 def _names_with_prefixes(groups: list[dict[int, str]], wide: list[dict[int, str]]) -> dict[str, int]:
@@ -112,6 +133,8 @@ def _parse_date(text: str) -> date | datetime:
     shown = " ".join(text.split())
     if not shown:
         raise ValueError(f"empty date: {EXPECTED}")
+    if len(shown) > DATE_LENGTH:
+        raise ValueError(f"unrecognised date '{shown[:DATE_LENGTH]}…': {EXPECTED}")
     if match := _ISO_DATE.fullmatch(shown):
         year, month, day = (int(part) for part in match.groups())
         return _build(year, month, day, shown)
@@ -123,7 +146,43 @@ def _parse_date(text: str) -> date | datetime:
     if match := _NUMERIC.fullmatch(shown):
         day, _, month, year = match.groups()
         return _build(int(year), int(month), int(day), shown)
+    if match := _YEAR_FIRST.fullmatch(shown):
+        year, month, day = match.groups()
+        return _build(int(year), int(month), int(day), shown)
+    if match := _WITH_TIME.fullmatch(shown):
+        return _date_with_time(match, shown)
     return _parse_words(shown)
+
+
+def _date_with_time(match: re.Match[str], shown: str) -> datetime:
+    """A date then a time (see `_WITH_TIME`); the zone gives an aware date-time, else a naive one."""
+    years = [year for year in match.group("year", "late_year") if year]
+    try:
+        try:
+            day = _parse_date(match.group("day"))
+        except ValueError as error:
+            if len(years) != 1 or str(error).startswith("impossible"):
+                raise
+            day = _parse_date(f"{match.group('day')} {years[0]}")  # ctime: the year comes after the time
+    except ValueError as error:
+        impossible = str(error).startswith("impossible")
+        reason = str(error).split(": ", 1)[-1] if impossible else EXPECTED
+        raise ValueError(f"{'impossible' if impossible else 'unrecognised'} date '{shown}': {reason}") from None
+    if isinstance(day, datetime):
+        raise ValueError(f"unrecognised date '{shown}': two times")
+    hour = int(match.group("hour"))
+    if ampm := match.group("ampm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(f"impossible date '{shown}': hour {hour} with {ampm}")
+        hour = hour % 12 + (12 if ampm[0].lower() == "p" else 0)
+    fraction = (match.group("fraction") or "0")[:6].ljust(6, "0")
+    zone = match.group("zone") or match.group("offset") or ""
+    offset = "+00:00" if zone.upper() in ("Z", "UTC", "GMT") else zone
+    text = f"{day.isoformat()}T{hour:02d}:{match.group('minute')}:{match.group('second') or '00'}.{fraction}{offset}"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"impossible date '{shown}': {exc}") from None
 
 
 def _parse_words(shown: str) -> date:

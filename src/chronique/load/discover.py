@@ -10,6 +10,9 @@ ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 BACKUP_SUFFIXES = frozenset({".swp", ".bak", ".tmp"})
 THEME_FOLDERS = frozenset({"templates", "static"})
 """Directly under the content folder these hold theme overrides, not articles."""
+GENERATOR_FOLDERS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_site"})
+"""Jekyll's templates, data and built site, wherever they are: a Jekyll site's folder builds as its
+posts and pages, not as its layouts or its previous output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ def discover(content_dir: Path) -> Found:
         for entry in ordered:
             path = f"{relative}/{entry.name}" if relative else entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or entry.name in GENERATOR_FOLDERS:
                     skipped.append(Path(path))
                 elif not (top and entry.name in THEME_FOLDERS):
                     walk(entry.path, path)

@@ -8,16 +8,33 @@ from typing import Any
 
 from ..model import InputError, Published, Source
 from .body import clean_line, html_text, render_markdown
-from .common import Parsed, date_at, make_slug, make_source, split_list, unique_words
+from .common import (
+    JEKYLL_NAME,
+    Parsed,
+    date_at,
+    exact_slug,
+    language_tag,
+    make_slug,
+    make_source,
+    split_list,
+    unique_words,
+)
 from .dates import in_range
 from .frontmatter import Header, is_pelican, opens_front_matter, parse_pelican, parse_toml, parse_yaml
 from .limits import capped, check_markdown
+from .liquid import pelican_links, strip_template_code
+from .sitelinks import root_relative_links
 
 KNOWN = frozenset(
     {"title", "date", "tags", "source", "source_url", "author", "authors", "summary", "slug", "lang", "draft"}
     | {"aliases"}
     | {"category", "categories"}
 )
+# Other generators' names for known fields: Jekyll's `excerpt` and `published: false`, Hugo's
+# `description`; Jekyll's `permalink` and Hugo's `url` give the slug when they name one page.
+# They stay in `extra_items` too, for templates that know them.
+BORROWED = frozenset({"excerpt", "description", "published", "permalink", "url"})
+_PAGE_SUFFIXES = (".html", ".htm", ".php", ".md", ".markdown")
 PELICAN_STATUS = {"published": False, "draft": True, "hidden": True, "skip": True}
 _LOOKED_FOR = "looked for a 'date' key in the front matter or a 'YYYY-MM-DD-' file name"
 
@@ -32,11 +49,13 @@ class _Fields:
         extra: list[tuple[str, Any]] = []
         known = KNOWN | {"status"} if header.pelican else KNOWN
         for key, value in header.items:
-            if key.lower() in known:
+            if key.lower() in known or key.lower() in BORROWED:
                 self.known[key.lower()] = (key, value)
-            else:
+            if key.lower() not in known:
                 extra.append((key, value))
         self.extra = tuple(extra)
+        # Jekyll reads a string of tags or categories as space-separated words.
+        self.jekyll_post = not header.pelican and JEKYLL_NAME.fullmatch(path.stem) is not None
 
     def error(self, key: str, message: str) -> InputError:
         return InputError(self.path, self.line(key), message)
@@ -63,6 +82,8 @@ class _Fields:
         if value is None:
             return []
         if isinstance(value, str):
+            if split and "," not in value and self.jekyll_post:  # Jekyll: "tags: a b" are two tags
+                return value.split()
             return split_list(value) if split else [value]
         if isinstance(value, list) and all(
             isinstance(item, str | int | float) and not isinstance(item, bool) for item in value
@@ -72,7 +93,14 @@ class _Fields:
             key, f"'{key}' must be a list of words or a comma-separated string, not {_kind(value)}"
         )
 
-    def published(self) -> Published | None:
+    def published(self) -> tuple[Published | None, tuple[int, str] | None]:
+        """The date, or None and what is wrong with it (see `Parsed.date_error`)."""
+        try:
+            return self._date(), None
+        except InputError as error:
+            return None, (error.problem.line, error.problem.message)
+
+    def _date(self) -> Published | None:
         value = self.value("date")
         if value is None or value == "":
             return None
@@ -91,6 +119,8 @@ class _Fields:
             if status not in PELICAN_STATUS:
                 raise self.error("status", f"'Status' must be 'published' or 'draft', not {status!r}")
             return PELICAN_STATUS[status]
+        if self.value("published") is False:  # Jekyll's way of keeping a post unpublished
+            return True
         value = self.value("draft")
         if value is None:
             return False
@@ -98,14 +128,45 @@ class _Fields:
             raise self.error("draft", f"'draft' must be true or false, not {value!r}")
         return value
 
-    def slug(self) -> str:
+    def slug(self) -> tuple[str, tuple[tuple[int, str], ...]]:
+        """The slug as typed when it is safe as a file name (`exact_slug`), else made from it (with a
+        warning); else the last part of a `permalink` or `url` that names one page ("/blog/x.html",
+        "/blog/x/"; not a pattern such as "/:title/")."""
         value = self.text("slug")
-        if not value:
-            return ""
-        slug = make_slug(value)
-        if not slug:
-            raise self.error("slug", f"slug {value!r} has no character usable in a URL")
-        return slug
+        if value:
+            if exact := exact_slug(value):
+                return exact, ()
+            slug = make_slug(value)
+            if not slug:
+                raise self.error("slug", f"slug {value!r} has no character usable in a URL")
+            return slug, ((self.line("slug"), f"slug {value!r} is not safe as a file name: {slug!r} used"),)
+        for key in ("permalink", "url"):
+            value = self.value(key)
+            if isinstance(value, str) and ":" not in value:
+                parts = [part for part in value.split("?")[0].split("#")[0].split("/") if part]
+                if parts and parts[-1].lower() in ("index.html", "index.htm"):
+                    parts.pop()
+                last = parts[-1] if parts else ""
+                for suffix in _PAGE_SUFFIXES:
+                    last = last.removesuffix(suffix)
+                if exact := exact_slug(last):
+                    return exact, ()
+        return "", ()
+
+    def language(self) -> tuple[str, tuple[tuple[int, str], ...]]:
+        """`lang` as a language tag, or "" with a warning when it is not one."""
+        value = self.text("lang")
+        tag = language_tag(value)
+        if value and not tag:
+            return "", ((self.line("lang"), f"lang {value!r} is not a language tag such as 'en' or 'pt-BR': ignored"),)
+        return tag, ()
+
+    def summary(self) -> str:
+        """`summary` (else Jekyll's `excerpt`, Hugo's `description`) as written in Markdown, as plain text."""
+        for key in ("summary", "excerpt", "description"):
+            if value := self.text(key):
+                return clean_line(html_text(render_markdown(value)))
+        return ""
 
     def source(self) -> tuple[Source, tuple[tuple[int, str], ...]]:
         """The source, and a warning when its URL may not be linked (the URL is then dropped)."""
@@ -165,29 +226,40 @@ def read_front_matter(path: Path, lines: list[str]) -> Parsed:
         "authors",
         fields.line("author", "authors"),
     )
+    # Pelican takes an article's category from its folder when it names none (USE_FOLDER_AS_CATEGORY).
+    folder = [path.parent.name] if header.pelican and "category" not in fields.known and path.parent.name else []
     tags, too_many_tags = capped(
-        unique_words(fields.words("tags") + fields.words("category") + fields.words("categories")),
+        unique_words(fields.words("tags") + fields.words("category") + fields.words("categories") + folder),
         "tags",
         fields.line("tags", "category", "categories"),
     )
     source, warnings = fields.source()
+    first_line = header.body_line + header.body.count("\n") - body.count("\n")  # after a title heading taken
+    body, template_code = strip_template_code(body, first_line)
+    if header.pelican:
+        body = pelican_links(body, path.parent.as_posix().removeprefix("."))
     body_html = render_markdown(body)
+    published, date_error = fields.published()
+    slug, slug_warnings = fields.slug()
+    lang, lang_warnings = fields.language()
     return Parsed(
         title=title,
-        date=fields.published(),
+        date=published,
+        date_error=date_error,
         body_html=body_html,
         text=html_text(body_html),
         looked_for=_LOOKED_FOR,
-        slug=fields.slug(),
-        summary=fields.text("summary"),
-        language=fields.text("lang"),
+        slug=slug,
+        summary=fields.summary(),
+        language=lang,
         tags=tags,
         source=source,
         authors=authors,
         draft=fields.draft(),
         aliases=tuple((fields.line("aliases"), alias) for alias in fields.words("aliases")),
         extra_items=fields.extra,
-        warnings=warnings + too_many_tags + too_many_authors,
+        warnings=warnings + slug_warnings + lang_warnings + tuple(template_code) + too_many_tags + too_many_authors,
+        site_links=root_relative_links(body_html, body, first_line),
     )
 
 

@@ -1,15 +1,14 @@
 """Saved HTML article pages, read with BeautifulSoup.
 
-Dates come from page metadata first; otherwise from a press dateline opening the first
-paragraph ("RABAT, 16 juin 2012 (MAP) - …" or "16 juin 2012. - …"). The whole dateline is
-removed from the body; its place goes to `extra_items` as "dateline_place" and the agency in
-parentheses becomes the credit, so neither is lost nor repeated in the text.
+Dates come from page metadata first; otherwise from a press dateline opening the first or second
+paragraph (see `dateline`). The whole dateline is removed from the body; its place goes to
+`extra_items` as "dateline_place" and the agency in parentheses becomes the credit, so neither is
+lost nor repeated in the text.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,16 @@ from bs4.builder import ParserRejectedMarkup
 
 from ..model import InputError, Published
 from .body import clean_line, html_text, paragraphs_html, sanitise
-from .common import Parsed, date_at, make_source, unique_words
-from .dates import split_leading_date
+from .common import Parsed, date_at, language_tag, make_source, unique_words
+from .dateline import PARAGRAPHS, find_dateline
 
 EXCLUDED = ("nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template", "iframe")
 BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "dl", "figure", "table", "pre")
 DATE_META_NAMES = frozenset({"date", "dc.date", "dc.date.issued", "dcterms.date", "pubdate", "publishdate"})
-_PLACE = re.compile(r"\s*(?P<place>[^\W\d][^,()\d\n]{0,40}?)\s*,\s*")
-_AFTER_DATE = re.compile(r"\s*(?:\((?P<agency>[^()]{1,40})\))?\s*\.?\s*[-–—]+\s*")
 _LOOKED_FOR = (
     "looked for <meta property='article:published_time'>, <meta name='date'>, <time datetime>, "
-    "JSON-LD datePublished, and a dateline opening the first paragraph ('16 juin 2012. - …')"
+    "JSON-LD datePublished, and a dateline opening the first or second paragraph ('16 juin 2012. - …', "
+    "'RABAT, 16 juin 2012 (MAP) - …', '30 octobre 2024, Maroc. - …')"
 )
 
 
@@ -89,23 +87,6 @@ def _drop_prefix(tag: Tag, count: int) -> None:
         count -= taken
 
 
-def _dateline(paragraph: Tag) -> tuple[str, str, str, int] | None:
-    """(date text, place, agency, characters to remove) when the paragraph opens with a dateline."""
-    text = paragraph.get_text()
-    place = ""
-    split = split_leading_date(text)
-    if split is None and (match := _PLACE.match(text)):
-        place = match.group("place")
-        split = split_leading_date(text[match.end() :])
-    if split is None:
-        return None
-    date_text, rest = split
-    after = _AFTER_DATE.match(rest)
-    if after is None:
-        return None
-    return date_text, place, after.group("agency") or "", len(text) - len(rest) + after.end()
-
-
 def _top_blocks(root: Tag) -> list[Tag]:
     """Block elements not inside another block: each is one piece of the body, in document order."""
     found = []
@@ -158,14 +139,15 @@ def read_html(path: Path, text: str) -> Parsed:
     blocks = _top_blocks(root)
     extra: tuple[tuple[str, Any], ...] = ()
     credit = ""
-    first = next((block for block in blocks if block.name == "p"), None)
-    if first is not None and (found := _dateline(first)):
-        date_text, place, agency, length = found
-        if date is None:
-            date = date_at(path, first.sourceline or 1, date_text)
-        _drop_prefix(first, length)
-        extra = (("dateline_place", clean_line(place)),) if place.strip() else ()
-        credit = clean_line(agency)
+    opening = [block for block in blocks if block.name == "p" and block.get_text(strip=True)][:PARAGRAPHS]
+    for paragraph in opening:
+        if found := find_dateline(paragraph.get_text()):
+            if date is None:
+                date = date_at(path, paragraph.sourceline or 1, found.date)
+            _drop_prefix(paragraph, found.length)
+            extra = (("dateline_place", clean_line(found.place)),) if found.place.strip() else ()
+            credit = clean_line(found.agency)
+            break
 
     blocks = [block for block in blocks if block.get_text(strip=True) or block.find("img")]
     if blocks:
@@ -179,7 +161,7 @@ def read_html(path: Path, text: str) -> Parsed:
         body_html=body_html,
         text=html_text(body_html),
         looked_for=_LOOKED_FOR,
-        language=clean_line(language),
+        language=language_tag(language),
         tags=unique_words(tags),
         source=source,
         credit=credit,

@@ -9,6 +9,7 @@ from ..model import InputError, Published, Source, Teaser
 from ..text import fold
 from .body import clean_line, paragraphs_html
 from .common import Parsed, date_at, make_source, unique_words
+from .dateline import PARAGRAPHS, find_dateline
 
 # The whole line must be a date, so a paragraph opening "Le 3 août 2021, le ministre…" is body text.
 DATE_LINE = re.compile(
@@ -20,7 +21,10 @@ _SOURCE_WEB = re.compile(r"source\s+web\s+par\s+(?P<name>.+)", re.IGNORECASE)
 _SOURCE = re.compile(r"source\s*:\s*(?P<name>.+)", re.IGNORECASE)
 TAGS_MARKER = "les tags en relation"
 TEASERS_MARKER = "les articles en relation"
-LOOKED_FOR = "looked for a line 'Le DD/MM/YYYY' or 'Le DD <mois> YYYY' after the article text"
+LOOKED_FOR = (
+    "looked for a line 'Le DD/MM/YYYY' or 'Le DD <mois> YYYY' after the article text, and a dateline "
+    "opening the first or second paragraph ('30 octobre 2024, Maroc. - …', 'RABAT, 16 juin 2012 (MAP) - …')"
+)
 CREDIT_SEPARATOR = "; "
 
 
@@ -78,8 +82,17 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
             date = date_at(path, index + 1, match.group("date"))
             body_end = index
             break
-    paragraphs = [clean_line(line) for line in lines[start + 1 : body_end]]
-    paragraphs = [paragraph for paragraph in paragraphs if paragraph and not is_footer(paragraph)]
+    numbered = [(number, clean_line(line)) for number, line in enumerate(lines[start + 1 : body_end], start + 2)]
+    numbered = [(number, text) for number, text in numbered if text and not is_footer(text)]
+    dateline: tuple[str, str] = ("", "")
+    for index, (number, paragraph) in enumerate(numbered[:PARAGRAPHS]):
+        if found := find_dateline(paragraph):
+            if date is None:
+                date = date_at(path, number, found.date)
+            numbered[index] = (number, paragraph[found.length :].strip())
+            dateline = (found.place, found.agency)
+            break
+    paragraphs = [text for _, text in numbered if text]
 
     credits: list[str] = []
     tags: list[str] = []
@@ -108,6 +121,9 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
         elif zone == "teasers":
             teaser_lines.append(line)
 
+    place, agency = dateline
+    if agency and not credits:
+        credits.append(clean_line(agency))
     return Parsed(
         title=title,
         date=date,
@@ -118,5 +134,6 @@ def read_press(path: Path, lines: list[str]) -> Parsed:
         source=source,
         credit=CREDIT_SEPARATOR.join(credits),
         teasers=pair_teasers(teaser_lines),
+        extra_items=(("dateline_place", clean_line(place)),) if place.strip() else (),
         warnings=warnings,
     )
