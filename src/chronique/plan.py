@@ -54,6 +54,40 @@ class Listing:
     older: str | None
     number: int
     """1 for the oldest page; the front page carries the highest number."""
+    first: str | None = None
+    """The front page (newest articles), when this is not it."""
+    last: str | None = None
+    """The oldest page, when this is not it."""
+    window: tuple[tuple[int, str], ...] = ()
+    """(number, path) of the pages around this one, newest first, this one included: a reader's
+    numbered pagination. Only the pages near the front depend on how many pages there are, so
+    adding articles still leaves older page files as they were."""
+
+
+PAGER_REACH = 2
+"""Pages shown on each side of the current one in a listing's numbered pagination."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """Which of the site-wide index pages have something to show: the header links only those, so
+    that no menu entry leads to an empty page. In every page's context, as every page shows it."""
+
+    tags: bool
+    sources: bool
+    archives: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A `taxonomy:` topic on the front page, with its latest articles."""
+
+    tag: Summary
+    articles: tuple[Article, ...]
+
+
+TOPIC_ARTICLES = 4
+"""Latest articles shown under each taxonomy topic on the front page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +138,11 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
 
     pages: list[Page] = []
     pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
-    for article in articles:
-        pages.append(_article_page(article, archive, by_slug))
+    pages[0] = Page(pages[0].path, pages[0].template, {**pages[0].context, "topics": front_topics(tags, config)})
+    for index, article in enumerate(articles):
+        newer = articles[index - 1] if index > 0 else None
+        older = articles[index + 1] if index + 1 < len(articles) else None
+        pages.append(_article_page(article, archive, by_slug, newer, older))
     pages.append(Page("tags.html", "tags.html", {"tags": tuple(map(summary, tags))}))
     for tag in tags:
         pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
@@ -135,7 +172,19 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
         }))
         pages.append(Page("robots.txt", "robots.txt", {}))
     check_unique(page.path for page in pages)
-    return tuple(pages)
+    sections = Sections(tags=bool(tags), sources=bool(sources), archives=bool(years))
+    return tuple(Page(page.path, page.template, {**page.context, "sections": sections}) for page in pages)
+
+
+def front_topics(tags: Sequence[Group], config: SiteConfig) -> tuple[Topic, ...]:
+    """The shown `taxonomy:` topics that have articles, in site.yaml's order, with their latest ones."""
+    by_slug = {tag.slug: tag for tag in tags}
+    topics = []
+    for name, rule in config.taxonomy.items():
+        tag = by_slug.get(slug_of(name))
+        if tag is not None and not rule.hide:
+            topics.append(Topic(summary(tag), tag.articles[:TOPIC_ARTICLES]))
+    return tuple(topics)
 
 
 class PathCollision(Exception):
@@ -155,14 +204,16 @@ def merge_outputs(*outputs: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: data for output in outputs for path, data in output.items()}
 
 
-def _article_page(article: Article, archive: Archive, by_slug: Mapping[str, Article]) -> Page:
+def _article_page(
+    article: Article, archive: Archive, by_slug: Mapping[str, Article], newer: Article | None, older: Article | None
+) -> Page:
     related = tuple(by_slug[link.slug] for link in archive.related.get(article.slug, ()) if link.slug in by_slug)
     teasers = tuple(
         (link.teaser, by_slug.get(link.slug) if link.slug else None)
         for link in archive.teasers.get(article.slug, ())
     )
     return Page(URLS.article(article), "article.html",
-                {"article": article, "related": related, "teasers": teasers})
+                {"article": article, "related": related, "teasers": teasers, "newer": newer, "older": older})
 
 
 def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tuple[Article, ...]]]:
@@ -206,11 +257,15 @@ def _listing_pages(
     paths = [front_path] + [older_pattern.format(n=number) for number, _ in numbered[1:]]
     pages = []
     for index, (number, chunk) in enumerate(numbered):
+        around = range(max(0, index - PAGER_REACH), min(len(paths), index + PAGER_REACH + 1))
         listing = Listing(
             articles=chunk,
             newer=paths[index - 1] if index > 0 else None,
             older=paths[index + 1] if index + 1 < len(paths) else None,
             number=number,
+            first=paths[0] if index > 0 else None,
+            last=paths[-1] if index + 1 < len(paths) else None,
+            window=tuple((numbered[at][0], paths[at]) for at in around) if len(paths) > 1 else (),
         )
         pages.append(Page(paths[index], template, {**extra, "listing": listing}))
     return pages
