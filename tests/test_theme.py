@@ -37,6 +37,7 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
         ("trois axes majeurs : sécurité ; migration", "trois axes majeurs_: sécurité_; migration"),
         ("le «scoring» et « la route »", "le «_scoring_» et «_la route_»"),
         ("Quoi ?!", "Quoi_?!"),
+        ("Classement Fifa 2019: le Sénégal", "Classement Fifa 2019_: le Sénégal"),
         ("<p>Une <em>question</em> ?</p>", "<p>Une <em>question</em>_?</p>"),
     ],
 )

@@ -24,9 +24,9 @@ _UNTOUCHABLE = re.compile(
 )
 # A space before ; : ! ? (after a word, or at the start of a text run that follows an element).
 _SPACE_BEFORE = re.compile(r"(?:(?<=\S)|^)[ \u00a0]+(?=[;:!?])")
-# No space at all between a letter and ; : ! ? that end a word ("djihadistes?"): one goes in.
-# Digits are not letters, so "10:30" keeps its colon tight.
-_NONE_BEFORE = re.compile(r"(?<=[^\W\d_])(?=[;:!?]+(?:[\s»)\]\"”’.,…]|$))")
+# No space at all between a word and ; : ! ? that end it ("djihadistes?", "Fifa 2019:"): one goes in.
+# Only before a space or the end of the text, so "10:30" and "3:1" keep their colon tight.
+_NONE_BEFORE = re.compile(r"(?<=[^\W_])(?=[;:!?]+(?:[\s»)\]\"”’.,…]|$))")
 _AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
 _BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]*»")
 _LANGUAGE = re.compile(r"<html\b[^>]*\blang=\"([A-Za-z]+)")
