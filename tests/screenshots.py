@@ -35,7 +35,8 @@ def build_seeds(work: Path) -> Path:
 
 
 def photograph(site: Path, out: Path) -> list[Path]:
-    """front-DEVICE-SCHEME.png and article-DEVICE-SCHEME.png, the article being the front page's lead."""
+    """front-DEVICE-SCHEME.png and article-DEVICE-SCHEME.png, the article being the front page's lead: the
+    first screen of each, the whole desktop front page."""
     out.mkdir(parents=True, exist_ok=True)
     shots = []
     with sync_playwright() as playwright:
@@ -49,7 +50,7 @@ def photograph(site: Path, out: Path) -> list[Path]:
                 for scheme in SCHEMES:
                     page.emulate_media(color_scheme=scheme)
                     shot = out / f"{name}-{device}-{scheme}.png"
-                    page.screenshot(path=str(shot), full_page=device == "phone" or name == "front")
+                    page.screenshot(path=str(shot), full_page=device == "desktop" and name == "front")
                     shots.append(shot)
             page.close()
         browser.close()
