@@ -126,7 +126,7 @@ def test_teasers_are_folded_after_five(tab: Tab, news: Path) -> None:
 
 
 @pytest.mark.parametrize("deep_path", ["missing.html", "2024/03/gone.html", "a/b/c/d/e/"])
-def test_the_404_page_at_any_depth_loads_its_stylesheet_and_icon(tab: Tab, served: str, deep_path: str) -> None:
+def test_the_404_page_at_any_depth_loads_its_stylesheet(tab: Tab, served: str, deep_path: str) -> None:
     missing: list[str] = []  # what was answered 404, the page itself aside
     tab.page.on("response", lambda answer: answer.status >= 400 and answer.url != served + deep_path
                 and missing.append(answer.url))
