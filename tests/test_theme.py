@@ -258,8 +258,9 @@ def test_the_archives_are_a_year_by_month_table(news: Path) -> None:
 def test_every_page_has_the_icon_theme_colour_and_a_small_stylesheet(news: Path) -> None:
     for path in news.rglob("*.html"):
         head = soup(path).head
-        assert head.find("link", rel="icon")["href"].startswith("data:image/svg+xml,"), path
+        assert head.find("link", rel="icon")["href"].endswith("static/favicon.svg"), path
         assert head.find("meta", attrs={"name": "theme-color"}), path
+    assert (news / "static" / "favicon.svg").is_file()
     css = (STATIC / "style.css").read_text("utf-8")
     assert len(css.encode()) < 25_000
     assert "@media print" in css
