@@ -15,6 +15,8 @@ def internal_links(site: Path) -> list[tuple[Path, str]]:
     for page in sorted(site.rglob("*.html")):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for tag in soup.find_all(href=True) + soup.find_all(src=True):
+            if tag.name == "base":  # not a link: the 404 page's site root, for when it is shown at any depth
+                continue
             for attribute in ("href", "src"):
                 value = tag.get(attribute)
                 if value is None or urlsplit(value).scheme or value.startswith(("//", "#", "mailto:")):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect, sync_playwright
 
 from conftest import build, write_article
 
@@ -110,10 +110,17 @@ def tab(context: BrowserContext) -> Iterator[Tab]:
     watched = Tab(page)
     page.on("console", lambda message: message.type == "error" and watched.errors.append(message.text))
     page.on("pageerror", lambda error: watched.errors.append(str(error)))
-    page.on("requestfailed", lambda request: watched.failed.append(f"{request.url}: {request.failure}"))
+    page.on("requestfailed",
+            lambda request: _missing(request) and watched.failed.append(f"{request.url}: {request.failure}"))
     page.on("request", lambda request: _is_external(request.url) and watched.external.append(request.url))
     yield watched
     page.close()
+
+
+def _missing(request: Request) -> bool:
+    """Chromium fetches a page's icon once the page has loaded: going on to the next page at once cuts
+    that fetch short, which is no missing file."""
+    return not (request.failure == "net::ERR_ABORTED" and request.url.endswith("/favicon.svg"))
 
 
 def _is_external(url: str) -> bool:
@@ -171,7 +178,7 @@ def test_pagination_walks_every_article_once(tab: Tab, paged_site: Path) -> None
     pages = 0
     while True:
         pages += 1
-        titles = tab.page.locator(".article-list .p-name a").all_inner_texts()
+        titles = tab.page.locator(".lead .p-name a, .article-list .p-name a").all_inner_texts()  # the front's lead too
         assert 0 < len(titles) < 2 * PER_PAGE
         seen += titles
         older = tab.page.locator(".pager a[rel=next]")

@@ -407,7 +407,8 @@ def test_filters_by_year_and_tag_are_kept_in_the_address(tab: Tab, handmade_site
 
 def test_status_and_empty_states(tab: Tab, handmade_site: Path) -> None:
     open_search(tab, handmade_site)
-    expect(tab.page.locator("#search-status")).to_have_text("Saisissez des mots pour chercher dans l'archive.")
+    # Interface strings have the typographic apostrophe.
+    expect(tab.page.locator("#search-status")).to_have_text("Saisissez des mots pour chercher dans l’archive.")
     expect(tab.page.locator("#search-status")).to_have_attribute("aria-live", "polite")
     open_search(tab, handmade_site, "q=zzqxw")
     expect(tab.page.locator("#search-status")).to_have_text("Aucun article ne correspond à « zzqxw ».")

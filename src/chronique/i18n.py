@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.dates import get_month_names
 
 ENGLISH: dict[str, str] = {
@@ -29,12 +30,9 @@ ENGLISH: dict[str, str] = {
     "Articles récents": "Recent articles",
     "Articles plus récents": "Newer articles",
     "Articles plus anciens": "Older articles",
-    "Page %(number)d": "Page %(number)d",
     "Pagination": "Pagination",
     "Source": "Source",
     "Lire l'original": "Read the original",
-    "Articles liés": "Related articles",
-    "Sur le même sujet, selon la source": "On the same subject, according to the source",
     "Étiquette : %(name)s": "Tag: %(name)s",
     "Source : %(name)s": "Source: %(name)s",
     "Toutes les étiquettes": "All tags",
@@ -60,6 +58,25 @@ ENGLISH: dict[str, str] = {
     "Aucun article.": "No articles.",
     "Par": "By",
     "Généré par Chronique": "Made with Chronique",
+    "À la une": "Top story",
+    "Par thème": "By topic",
+    "Fil d'Ariane": "Breadcrumbs",
+    "Article précédent": "Previous article",
+    "Article suivant": "Next article",
+    "Articles précédent et suivant": "Previous and next articles",
+    "À lire aussi dans l'archive": "Also in the archive",
+    "Sur %(source)s": "On %(source)s",
+    "Sur la source": "On the source",
+    "Les articles que la source proposait en lien ; ceux archivés ici sont des liens.":
+        "The articles the source suggested alongside; those archived here are links.",
+    "%(num)d autre": "%(num)d more",
+    "%(num)d autres": "%(num)d more",
+    "Première page": "First page",
+    "Dernière page": "Last page",
+    "%(num)d min de lecture": "%(num)d min read",
+    "Articles par mois": "Articles by month",
+    "Total": "Total",
+    "Étiquettes de l'article": "Article tags",
     "%(num)d article": "%(num)d article",
     "%(num)d articles": "%(num)d articles",
     "%(num)d résultat pour « %(query)s »": "%(num)d result for “%(query)s”",
@@ -84,6 +101,18 @@ class Language:
 
     def month_name(self, month: int) -> str:
         return str(get_month_names("wide", locale=self.code)[month])
+
+    def month_abbreviation(self, month: int) -> str:
+        return str(get_month_names("abbreviated", locale=self.code)[month])
+
+    def format_time(self, value: date | datetime) -> str:
+        """The time of day as the source gave it ("10:30"), or "" for a plain date."""
+        return babel_format_time(value, "short", locale=self.code) if isinstance(value, datetime) else ""
+
+    def day_heading(self, value: date | datetime) -> str:
+        """A day as a listing heads its articles: "Mercredi 30 octobre 2024", "Wednesday, October 30, 2024"."""
+        text = self.format_date(value, "full")
+        return text[:1].upper() + text[1:]
 
 
 @lru_cache(maxsize=65536)
@@ -113,10 +142,16 @@ def language(code: str) -> Language:
     locale = Locale.parse(code)
 
     def gettext(message: str) -> str:
-        return catalog.get(message, message)
+        return typographic_apostrophes(catalog.get(message, message))
 
     def ngettext(singular: str, plural: str, count: int) -> str:
         chosen = singular if locale.plural_form(count) == "one" else plural
-        return catalog.get(chosen, chosen)
+        return typographic_apostrophes(catalog.get(chosen, chosen))
 
     return Language(code, gettext, ngettext)
+
+
+def typographic_apostrophes(message: str) -> str:
+    """Interface strings are written with the keyboard's straight apostrophe ("l'archive"); readers
+    get the typographic one ("l’archive"). Messages hold no code, so every one is an apostrophe."""
+    return message.replace("'", "’")

@@ -63,6 +63,40 @@ class Listing:
     older: str | None
     number: int
     """1 for the oldest page; the front page carries the highest number."""
+    first: str | None = None
+    """The front page (newest articles), when this is not it."""
+    last: str | None = None
+    """The oldest page, when this is not it."""
+    window: tuple[tuple[int, str], ...] = ()
+    """(number, path) of the pages around this one, newest first, this one included: a reader's
+    numbered pagination. Only the pages near the front depend on how many pages there are, so
+    adding articles still leaves older page files as they were."""
+
+
+PAGER_REACH = 2
+"""Pages shown on each side of the current one in a listing's numbered pagination."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """Which of the site-wide index pages have something to show: the header links only those, so
+    that no menu entry leads to an empty page. In every page's context, as every page shows it."""
+
+    tags: bool
+    sources: bool
+    archives: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A `taxonomy:` topic on the front page, with its latest articles."""
+
+    tag: Summary
+    articles: tuple[Article, ...]
+
+
+TOPIC_ARTICLES = 4
+"""Latest articles shown under each taxonomy topic on the front page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +147,12 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
 
     pages: list[Page] = []
     pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
+    pages[0] = Page(pages[0].path, pages[0].template, {**pages[0].context, "topics": front_topics(tags, config)})
     tag_summaries = {tag.name: summary(tag, count=False) for tag in tags}
-    for article in articles:
-        pages.append(_article_page(article, archive, by_slug, tag_summaries))
+    for index, article in enumerate(articles):
+        newer = articles[index - 1] if index > 0 else None
+        older = articles[index + 1] if index + 1 < len(articles) else None
+        pages.append(_article_page(article, archive, by_slug, tag_summaries, newer, older))
     pages.append(Page("tags.html", "tags.html", {"tags": tuple(map(summary, tags))}))
     for tag in tags:
         pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
@@ -145,7 +182,19 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
         }))
         pages.append(Page("robots.txt", "robots.txt", {}))
     check_unique(page.path for page in pages)
-    return tuple(pages)
+    sections = Sections(tags=bool(tags), sources=bool(sources), archives=bool(years))
+    return tuple(Page(page.path, page.template, {**page.context, "sections": sections}) for page in pages)
+
+
+def front_topics(tags: Sequence[Group], config: SiteConfig) -> tuple[Topic, ...]:
+    """The shown `taxonomy:` topics that have articles, in site.yaml's order, with their latest ones."""
+    by_slug = {tag.slug: tag for tag in tags}
+    topics = []
+    for name, rule in config.taxonomy.items():
+        tag = by_slug.get(slug_of(name))
+        if tag is not None and not rule.hide:
+            topics.append(Topic(summary(tag), tag.articles[:TOPIC_ARTICLES]))
+    return tuple(topics)
 
 
 def alias_pages(
@@ -197,7 +246,12 @@ def merge_outputs(*outputs: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def _article_page(
-    article: Article, archive: Archive, by_slug: Mapping[str, Article], tags: Mapping[str, Summary]
+    article: Article,
+    archive: Archive,
+    by_slug: Mapping[str, Article],
+    tags: Mapping[str, Summary],
+    newer: Article | None,
+    older: Article | None,
 ) -> Page:
     related = tuple(by_slug[link.slug] for link in archive.related.get(article.slug, ()) if link.slug in by_slug)
     teasers = tuple(
@@ -207,7 +261,8 @@ def _article_page(
     # The article's tags with their origin and kind, for its JSON-LD (`render.news_article`).
     article_tags = tuple(tags[name] for name in dict.fromkeys(article.tags) if name in tags)
     return Page(URLS.article(article), "article.html",
-                {"article": article, "related": related, "teasers": teasers, "article_tags": article_tags})
+                {"article": article, "related": related, "teasers": teasers, "article_tags": article_tags,
+                 "newer": newer, "older": older})
 
 
 def paginate(articles: Sequence[Article], per_page: int) -> list[tuple[int, tuple[Article, ...]]]:
@@ -251,11 +306,15 @@ def _listing_pages(
     paths = [front_path] + [older_pattern.format(n=number) for number, _ in numbered[1:]]
     pages = []
     for index, (number, chunk) in enumerate(numbered):
+        around = range(max(0, index - PAGER_REACH), min(len(paths), index + PAGER_REACH + 1))
         listing = Listing(
             articles=chunk,
             newer=paths[index - 1] if index > 0 else None,
             older=paths[index + 1] if index + 1 < len(paths) else None,
             number=number,
+            first=paths[0] if index > 0 else None,
+            last=paths[-1] if index + 1 < len(paths) else None,
+            window=tuple((numbered[at][0], paths[at]) for at in around) if len(paths) > 1 else (),
         )
         pages.append(Page(paths[index], template, {**extra, "listing": listing}))
     return pages

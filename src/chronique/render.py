@@ -23,9 +23,12 @@ import jinja2.sandbox
 from .config import SiteConfig
 from .i18n import language
 from .links import safe_url_filter
+from .load.press import CREDIT_SEPARATOR
 from .model import Article, InputError, Problem
 from .parallel import can_fork, forked
 from .plan import URLS, Page, Summary
+from .text import fold
+from .typography import typeset_page
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""
@@ -124,6 +127,8 @@ def _render_pages(
         try:
             template = env.get_template(page.template)
             text = template.render(page.context, page_path=page.path)
+            if page.path.endswith(".html"):
+                text = typeset_page(text)
         except Exception as exc:  # a theme's template can fail in any way: each is one line naming it
             raise template_failure(exc, page) from None
         rendered[page.path] = text.encode("utf-8")
@@ -214,12 +219,20 @@ def make_environment(
         absolute=lambda path: absolute_url(config, path),
         entry_id=lambda path: entry_id(config, path),
         news_article=lambda article, page_path, tags=(): news_article(article, config, page_path, tags),
+        kicker=lambda article: kicker(article, config),
+        credit_lines=credit_lines,
+        standfirst=standfirst,
+        site_root=config.base_url or "/",
     )
     env.filters.update(
         date=lang.format_date,
         iso=lambda value: value.isoformat(),
         rfc3339=lambda article: article.published.isoformat(),
         month_name=lang.month_name,
+        month_abbreviation=lang.month_abbreviation,
+        time_of_day=lang.format_time,
+        day_heading=lang.day_heading,
+        reading_minutes=reading_minutes,
         safe_url=safe_url_filter,
     )
     return env
@@ -251,6 +264,39 @@ def relative_path(target: str, folder: str) -> str:
 def absolute_url(config: SiteConfig, path: str) -> str:
     """The page's public URL when base_url is set, else an empty string."""
     return config.base_url + path if config.base_url else ""
+
+
+def kicker(article: Article, config: SiteConfig) -> str:
+    """The tag an article is shown under: its first `taxonomy:` topic (not hidden), else its first tag."""
+    for tag in article.tags:
+        rule = config.taxonomy.get(tag)
+        if rule is not None and not rule.hide:
+            return tag
+    return article.tags[0] if article.tags else ""
+
+
+WORDS_PER_MINUTE = 220
+"""An adult's silent reading speed for news prose (French and English alike, roughly)."""
+
+
+def reading_minutes(article: Article) -> int:
+    return max(1, round(len(article.text.split()) / WORDS_PER_MINUTE))
+
+
+def standfirst(article: Article) -> str:
+    """The summary, to show above the text; "" when it is only the text's opening words, which the
+    reader is about to read (a summary the loader cut from the text, ending in "…")."""
+    opening = article.summary.rstrip("…. ")
+    return "" if not opening or " ".join(article.text[: len(opening) + 50].split()).startswith(
+        " ".join(opening.split())) else article.summary
+
+
+def credit_lines(article: Article) -> tuple[str, ...]:
+    """The credit lines that say more than the byline: a line naming the source the byline already
+    shows ("SOURCE WEB Par Atlas Info", "Source : Le Matin") is left out."""
+    lines = (line.strip() for line in article.credit.split(CREDIT_SEPARATOR))
+    source = fold(article.source.name)
+    return tuple(line for line in lines if line and not (source and source in fold(line)))
 
 
 def entry_id(config: SiteConfig, path: str) -> str:

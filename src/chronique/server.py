@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 EVENTS_PATH = "/__chronique/events"
+_BASE = re.compile(rb"<base\s+href=\"[^\"]*\">", re.IGNORECASE)
 HEARTBEAT_SECONDS = 10.0
 # Longer request targets are answered 414; browsers and servers commonly stop near 2 KB for URLs, and
 # no page of a site is named by more.
@@ -193,6 +195,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         content_type = (mimetypes.guess_type(target.name)[0] if target else None) or "text/plain"
         if content_type == "text/html":
             body = body.replace(b"</body>", LIVE_SCRIPT.encode() + b"</body>", 1)
+            if status == HTTPStatus.NOT_FOUND:
+                # The 404 page is shown at the depth it was asked for; its <base> names the site root,
+                # which is this server's root whatever the published site's base_url says.
+                body = _BASE.sub(b'<base href="/">', body, count=1)
         self.send_response(status)
         self.send_header("Content-Type", f"{content_type}; charset=utf-8" if content_type.startswith("text/")
                          or content_type in ("application/javascript", "application/xml") else content_type)
