@@ -213,7 +213,8 @@ def test_the_built_site_has_pages_for_tags_that_lead_somewhere_only(tmp_path: Pa
     assert (out / "tags" / "rabat" / "1.html").is_file()  # paginated
     index = (out / "tags.html").read_text("utf-8")
     assert index.index("Sujets") < index.index("migration") < index.index("Noms cités") < index.index("Rabat")
-    chips = re.search(r'<ul class="tags"[^>]*>(.*?)</ul>', (out / "2024" / "01" / "premier.html").read_text("utf-8"), re.S)
+    page = (out / "2024" / "01" / "premier.html").read_text("utf-8")
+    chips = re.search(r'<ul class="tags"[^>]*>(.*?)</ul>', page, re.S)
     assert chips and "Rabat" in chips.group(1) and "Dakar" not in chips.group(1)
     data = json_ld(out / "2024" / "01" / "premier.html")
     assert data["about"] == [{"@type": "Thing", "name": "Dossier"}, {"@type": "Thing", "name": "migration"}]
