@@ -22,6 +22,10 @@ from .words import STOP_WORDS, Token, normalise_quotes, words
 
 # Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
 PARTICLES = word_set("de du des d' la l' el al ben bin ibn ould abou abu van von der di da dos del")
+# Of those, the French ones join the words of a name of a place or a thing ("Côte d'Ivoire"); the
+# others belong to a person's name ("Kenza Ben Azzouz", "Louis van Gaal").
+SPLIT_PARTICLES = word_set("de du des d' la l'")
+NAME_PARTICLES = PARTICLES - SPLIT_PARTICLES
 # A place follows these: "à Rabat", "au Maroc", "en France". A place is never a surname or a first name.
 PLACE_WORDS = frozenset({"à", "au", "aux", "en"})
 # Nor is what follows an article: "la Russie", "l'OTAN", "le Kremlin", "l'Algérien Riyad Mahrez".
@@ -63,6 +67,8 @@ _CONTEXT = "|".join(
             for words in ("[àÀ]", "au|en|le|la|un|Au|En|Le|La|Un", "aux|les|une|the|roi|Aux|Les|Une|The")
         ),
         rf"(?<={_B}([lL])'.)",
+        # "al-Qaïda", "el-Sissi": the lower-case article is the name's first half.
+        rf"(?<={_B}(al|el|Al|El|AL|EL)-.)",
     ]
 )
 # The first character class comes first so that the regex engine skips to candidates in C.
@@ -89,7 +95,9 @@ class Run(NamedTuple):
 
 def run_of(raw: RawRun, in_title: bool) -> Run:
     """What a found tuple means."""
-    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided = raw.split(_PIECES)
+    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided, article = raw.split(_PIECES)
+    if article:
+        text = f"{article}-{text}"
     dotted = dot1 or dot2 or dot3 or dot4
     if dotted:
         # "M. Hassad", "B. Retailleau": the period closes an abbreviation or an initial, not a sentence.
@@ -136,12 +144,30 @@ _DOMAIN_HINT = re.compile(r"\.[a-z]{2}")
 _TOKEN_EDGE = re.compile(r"\s")
 
 
+# Navigation a news site prints among its paragraphs: "Lire aussi : <headline>", "A lire aussi sur BBC
+# Afrique : ...", "Regarder : <caption>", "Réécouter <programme>", "Suivez-nous sur ...". A marker
+# opening a line or a sentence, then the rest of that line or sentence: links to other pages, whose
+# names are not what the article is about. A marker verb alone counts only before a colon
+# ("Regarder :"), or for listening and replaying before a capitalised name ("Réécouter Afrique
+# Avenir"), so that a sentence opening with "Voir" or "Regarder" stays.
+_NAVIGATION = re.compile(
+    rf"(?:^|(?<=[{_OPENERS}])){_SPACE}*(?:"
+    rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|voir|regarder|r?[ée]?[ée]couter|revoir){_SPACE}+(?:aussi|[ée]galement))"
+    rf"|(?i:(?:[aà]{_SPACE}+)?lire|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
+    rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)(?={_SPACE}+[{_UPPER}])"
+    rf"|(?i:(?:suivez|abonnez|retrouvez|rejoignez|inscrivez)-(?:nous|vous)|cliquez ici|lire la suite|en savoir plus)"
+    r")[^\n.!?]{0,200}",
+    re.MULTILINE,
+)
+
+
 def clean(text: str) -> str:
-    """`text` without URLs and e-mail addresses (their capitals and lower case say nothing), apostrophes
-    normalised. Looking for URLs costs little: C searches for "@", "://" and a dot before letters."""
+    """`text` without URLs and e-mail addresses (their capitals and lower case say nothing) nor
+    navigation lines (`_NAVIGATION`), apostrophes normalised. Looking for URLs costs little: C
+    searches for "@", "://" and a dot before letters."""
     if "@" in text or "://" in text or _DOMAIN_HINT.search(text):
         text = _strip_urls(text)
-    return normalise_quotes(text)
+    return _NAVIGATION.sub("\n", normalise_quotes(text))
 
 
 def _strip_urls(text: str) -> str:
@@ -214,7 +240,7 @@ def phrases_of(run: Run) -> tuple[Phrase, ...]:
         if fold_word(text) in STOP_WORDS:
             return ()  # "Le", "Cette", "Il": by far the most frequent capitalised words
         return (Phrase((text,), (), opens, before, in_title),)
-    tokens = list(words(text))
+    tokens = [_without_possessive(token) for token in words(text)]
     phrases: list[Phrase] = []
     current: list[Token] = []
     for token in [*tokens, None]:
@@ -234,6 +260,13 @@ def phrases_of(run: Run) -> tuple[Phrase, ...]:
             )
         current = []
     return tuple(phrases)
+
+
+def _without_possessive(token: Token) -> Token:
+    """ "Google's" is "Google": an English possessive is no part of the name."""
+    if token.text.endswith("'s") and len(token.text) > 3:
+        return Token(token.text[:-2], token.start, token.end - 2)
+    return token
 
 
 _INNER = re.compile(r"[-']")

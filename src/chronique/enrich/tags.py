@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +19,7 @@ from scipy import sparse
 from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
 from .analysis import term_id
-from .entities import Entities
+from .entities import Entities, renamed
 from .names import entity_key
 from .words import stems
 
@@ -235,10 +235,11 @@ def assign_tags(
     `MAX_TAGS`; see `load.limits.tag_limit`): its own first, then the taxonomy's, then entities, so
     that its tag pages and feeds, which each list it with its tags, stay few.
     """
-    rename = _aliases(taxonomy)
     rules = {tag_key(tag) for tag in taxonomy}
+    rename = _aliases(taxonomy)
+    rename.update(_variant_aliases(found.variants, rename, rules))
     hidden = {tag_key(tag) for tag, rule in taxonomy.items() if rule.hide}
-    entities = tuple(_renamed(pairs, rename) for pairs in found.per_article)
+    entities = tuple(renamed(pairs, rename) for pairs in found.per_article)
     signal: list[tuple[str, ...]] = []
     own_shown: list[list[str]] = []
     entities_shown: list[list[str]] = []
@@ -289,15 +290,22 @@ def _aliases(taxonomy: Mapping[str, TaxonomyRule]) -> dict[str, str]:
     return rename
 
 
-def _renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
-    """Entities with aliases applied: mentions of names that become one tag add up."""
-    if not any(key in rename for key, _ in pairs):
-        return tuple(pairs)
-    merged: Counter[str] = Counter()
-    for key, mentions in pairs:
-        merged[rename.get(key, key)] += mentions
-    order = {key: position for position, key in enumerate(merged)}
-    return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
+def _variant_aliases(
+    variants: Mapping[str, Sequence[str]], rename: Mapping[str, str], rules: Collection[str]
+) -> dict[str, str]:
+    """Entity key -> a rule's key, when one of the spellings merged into the entity is that rule's
+    tag or one of its aliases: aliases win over the merging of variants ("CFA" an alias, "FCFA" the
+    name the entity goes by)."""
+    found: dict[str, str] = {}
+    for key, forms in variants.items():
+        if key in rename or key in rules:
+            continue
+        for form in forms:
+            target = rename.get(tag_key(form), tag_key(form) if tag_key(form) in rules else "")
+            if target and target != key:
+                found[key] = target
+                break
+    return found
 
 
 def _carried(lists: Iterable[Sequence[str]], minimum: int) -> set[str] | _Everything:
