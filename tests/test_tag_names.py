@@ -108,9 +108,14 @@ def test_an_acronym_and_the_expansion_the_archive_pairs_it_with_are_one_entity()
     assert per_article[2] == per_article[3] == ["championnat du monde des rallye"]
 
 
-def test_an_acronym_in_brackets_after_a_country_or_a_person_is_not_their_name() -> None:
-    per_article = keys("Abidjan, Côte d'Ivoire (AFP). La Côte d'Ivoire vote, selon l'AFP.")
+def test_an_acronym_in_brackets_after_a_country_or_part_of_a_longer_name_is_not_that_name() -> None:
+    per_article = keys(
+        "Abidjan, Côte d'Ivoire (AFP). La Côte d'Ivoire vote, selon l'AFP.",
+        "La Communauté des États de l'Afrique de l'Ouest (CEDEAO) dit. La CEDEAO, en Afrique de l'Ouest.",
+        "En Afrique de l'Ouest, et en Afrique de l'Ouest.",
+    )
     assert sorted(per_article[0]) == ["afp", "cote d ivoire"]
+    assert sorted(per_article[1]) == ["afrique de l ouest", "cedeao"] and per_article[2] == ["afrique de l ouest"]
 
 
 def test_spelling_variants_of_an_acronym_are_one_entity_the_most_used_shown() -> None:

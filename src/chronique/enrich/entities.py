@@ -245,12 +245,15 @@ def _variant_targets(
 
 
 def _thing_before(text: str, things: Collection[str]) -> str:
-    """The longest of `things` that `text` ends with (two to six words), else ""."""
+    """The one of `things` that `text` ends with (two to six words), when it is the whole name there:
+    not the end of a longer one ("Afrique de l'Ouest" in "États de l'Afrique de l'Ouest"); else ""."""
     words_ = text.split()
     for size in range(min(6, len(words_)), 1, -1):
         candidate = " ".join(words_[-size:])
         if entity_key(candidate) in things:
-            return candidate
+            before = words_[-size - 1] if size < len(words_) else ""
+            whole = not before or not (before[0].isupper() or fold_word(before) in PARTICLES)
+            return candidate if whole else ""
     return ""
 
 
