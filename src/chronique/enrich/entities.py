@@ -192,6 +192,7 @@ def renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tupl
 # de la santé (OMS)"; or the other way round, "OMS (Organisation mondiale de la santé)".
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
 _ACRONYM_THEN_BRACKETS = re.compile(r"\b([A-Z][A-Z0-9&]{1,9}) \(([^()]{3,120})\)")
+_WORD_THEN_ACRONYM = re.compile(r"\b([^\W\d_])[^\W\d_]* ([A-Z][A-Z0-9&]{1,9})\b")
 _EXPANSION_WORD = re.compile(r"[^\W\d_]+")
 # Small words an acronym's letters skip: "Fonds monétaire international (FMI)", "Bank of England (BoE)".
 _SKIPPED = frozenset(
@@ -223,11 +224,11 @@ def _variant_targets(
         for match in _ACRONYM_THEN_BRACKETS.finditer(text):
             expansion = _expansion(match.group(2), match.group(1), at_end=False)
             pairs.append((entity_key(match.group(1)), entity_key(expansion)))
+        # Read once: each acronym with the initial of the word before it ("francs CFA": "f", "CFA").
+        spelled = {(initial.lower(), acronym) for initial, acronym in _WORD_THEN_ACRONYM.findall(text)}
         for key, surface in acronyms.items():
             shorter = entity_key(surface[1:])
-            if shorter in acronyms and re.search(
-                rf"(?i:\b{re.escape(surface[0])}[^\W\d_]+) {re.escape(acronyms[shorter])}\b", text
-            ):
+            if shorter in acronyms and (surface[0].lower(), acronyms[shorter]) in spelled:
                 pairs.append((key, shorter))
     groups: dict[str, set[str]] = {}
     for one, other in pairs:
@@ -276,12 +277,16 @@ def _publisher_keys(publishers: Collection[str], mentions: Counter[str], lexicon
     its desks ("BBC Sport Afrique", "BBC News") when the brand is an acronym, but not a place the
     name starts with ("France" in "France 24")."""
     left_out: set[str] = set()
+    # Every key that may be left out starts with the publisher's first word: only those are looked at.
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for key in mentions:
+        by_first[key.split(" ", 1)[0]].append(key)
     for publisher in publishers:
         own = entity_key(publisher)
         if not own:
             continue
         brand = own.split()[0] if _acronym(publisher.split()[0]) else ""
-        for key in mentions:
+        for key in by_first.get(own.split()[0], ()):
             whole = key == own or key.startswith(own + " ") or (brand and key.split()[0] == brand)
             start = own.startswith(key + " ") and key not in lexicon.places and key not in known_places()
             if whole or start:
