@@ -178,12 +178,20 @@ def test_publishers_come_from_sources_credits_and_the_site_title() -> None:
         "Regarder : Niamey Kountché au Niger",
         "Voir aussi : Niamey Kountché au Niger",
         "Suivez-nous sur Niger Kountché Niamey",
+        "LIRE AUSSI: Niamey Kountché au Niger",
+        "Lire plus sur Niamey Kountché :",
+        "Réécouter l'émission Niamey Kountché",
     ],
 )
 def test_navigation_lines_never_produce_entities(line: str) -> None:
     body = "Le vote est prévu demain. Les électeurs attendent."
     for text in (f"{body}\n{line}\n{body}\n{line}", f"{body} {line}. {body} {line}."):
         assert keys(text) == [[]], text
+
+
+def test_a_quotation_after_a_navigation_line_is_the_articles_own_text() -> None:
+    text = 'Lire plus sur le Niger : "Il faut agir", dit Niamey Kountché. "Vite", ajoute Niamey Kountché.'
+    assert keys(text) == [["niamey kountche"]]
 
 
 def test_a_sentence_opening_with_voir_or_regarder_is_not_navigation() -> None:

@@ -146,17 +146,19 @@ _TOKEN_EDGE = re.compile(r"\s")
 
 # Navigation a news site prints among its paragraphs: "Lire aussi : <headline>", "A lire aussi sur BBC
 # Afrique : ...", "Regarder : <caption>", "Réécouter <programme>", "Suivez-nous sur ...". A marker
-# opening a line or a sentence, then the rest of that line or sentence: links to other pages, whose
+# opening a line or a sentence, then the rest of that line or sentence up to a quotation (in text
+# whose line breaks were lost, what follows the link often is a quotation): links to other pages, whose
 # names are not what the article is about. A marker verb alone counts only before a colon
 # ("Regarder :"), or for listening and replaying before a capitalised name ("Réécouter Afrique
 # Avenir"), so that a sentence opening with "Voir" or "Regarder" stays.
 _NAVIGATION = re.compile(
     rf"(?:^|(?<=[{_OPENERS}])){_SPACE}*(?:"
-    rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|voir|regarder|r?[ée]?[ée]couter|revoir){_SPACE}+(?:aussi|[ée]galement))"
-    rf"|(?i:(?:[aà]{_SPACE}+)?lire|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
-    rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)(?={_SPACE}+[{_UPPER}])"
+    rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir){_SPACE}+(?:aussi|[ée]galement|plus))"
+    rf"|(?i:(?:[aà]{_SPACE}+)?lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
+    rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)"
+    rf"(?={_SPACE}+(?:[{_UPPER}]|(?i:l'[ée]mission|le podcast|la vid[ée]o|notre|nos)\b))"
     rf"|(?i:(?:suivez|abonnez|retrouvez|rejoignez|inscrivez)-(?:nous|vous)|cliquez ici|lire la suite|en savoir plus)"
-    r")[^\n.!?]{0,200}",
+    r")[^\n.!?\"«“]{0,200}",
     re.MULTILINE,
 )
 
