@@ -9,6 +9,7 @@ depends on the run alone (its words, where the name breaks) once per distinct ru
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -113,9 +114,21 @@ def run_of(raw: RawRun, in_title: bool) -> Run:
 
 
 def find_runs(text: str) -> list[RawRun]:
-    """Every run of capitalised words in `text`, as found (see `run_of`)."""
+    """Every run of capitalised words in `text`, as found (see `run_of`), navigation lines aside."""
     # A newline first: the start of the text opens a sentence like any line.
-    return list(map(_PIECES.join, _RUN.findall("\n" + clean(text))))
+    cleaned = "\n" + clean(text)
+    # Looking for navigation costs half as much as finding the runs: done only where a phrase of it
+    # is seen, or a run found opens with a marker ("Lire", "Réécouter Afrique Avenir").
+    if any(phrase in cleaned for phrase in _NAVIGATION_PHRASES):
+        return _runs(_NAVIGATION.sub("\\1\n", cleaned))
+    runs = _runs(cleaned)
+    if any(map(_OPENS_NAVIGATION, runs)):
+        return _runs(_NAVIGATION.sub("\\1\n", cleaned))
+    return runs
+
+
+def _runs(text: str) -> list[RawRun]:
+    return list(map(_PIECES.join, _RUN.findall(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,24 +165,38 @@ _TOKEN_EDGE = re.compile(r"\s")
 # ("Regarder :"), or for listening and replaying before a capitalised name ("Réécouter Afrique
 # Avenir"), so that a sentence opening with "Voir" or "Regarder" stays.
 _NAVIGATION = re.compile(
-    rf"(?:^|(?<=[{_OPENERS}])){_SPACE}*(?:"
+    # The opener first, so that the regex engine skips to one in C: scanning costs a few percent of
+    # finding the runs of capitals.
+    rf"([{_OPENERS}]){_SPACE}*(?=[AaÀàLlVvRrÉéEeSsCcIi])(?:"
     rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir){_SPACE}+(?:aussi|[ée]galement|plus))"
     rf"|(?i:(?:[aà]{_SPACE}+)?lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
     rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)"
     rf"(?={_SPACE}+(?:[{_UPPER}]|(?i:l'[ée]mission|le podcast|la vid[ée]o|notre|nos)\b))"
     rf"|(?i:(?:suivez|abonnez|retrouvez|rejoignez|inscrivez)-(?:nous|vous)|cliquez ici|lire la suite|en savoir plus)"
-    r")[^\n.!?\"«“]{0,200}",
-    re.MULTILINE,
+    r")[^\n.!?\"«“]{0,200}"
 )
 
 
+_OPENS_NAVIGATION = operator.methodcaller(
+    "startswith",
+    tuple(
+        marker
+        for word in sorted(
+            word_set("Lire Lisez Voir Regard Écout Ecout Réécout Reécout Reecout Revoir Revivez Suivez Abonnez")
+            | word_set("Retrouvez Rejoignez Inscrivez Cliquez")
+        )
+        for marker in (word, word.upper())
+    ),
+)
+_NAVIGATION_PHRASES = ("lire aussi", "Lire aussi", "lire également", "LIRE AUSSI", "En savoir plus")
+
+
 def clean(text: str) -> str:
-    """`text` without URLs and e-mail addresses (their capitals and lower case say nothing) nor
-    navigation lines (`_NAVIGATION`), apostrophes normalised. Looking for URLs costs little: C
-    searches for "@", "://" and a dot before letters."""
+    """`text` without URLs and e-mail addresses (their capitals and lower case say nothing), apostrophes
+    normalised. Looking for URLs costs little: C searches for "@", "://" and a dot before letters."""
     if "@" in text or "://" in text or _DOMAIN_HINT.search(text):
         text = _strip_urls(text)
-    return _NAVIGATION.sub("\n", normalise_quotes(text))
+    return normalise_quotes(text)
 
 
 def _strip_urls(text: str) -> str:
