@@ -189,6 +189,14 @@ def test_navigation_lines_never_produce_entities(line: str) -> None:
         assert keys(text) == [[]], text
 
 
+def test_where_line_breaks_were_lost_a_linked_headline_ends_where_the_next_sentence_opens() -> None:
+    text = (
+        "Lire aussi : Niger : des migrants secourus dans le désert Le bureau de Niamey Kountché a été attaqué."
+        " Lire aussi : Alerte au Niger La décision de Niamey Kountché surprend."
+    )
+    assert keys(text) == [["niamey kountche"]]
+
+
 def test_a_quotation_after_a_navigation_line_is_the_articles_own_text() -> None:
     text = 'Lire plus sur le Niger : "Il faut agir", dit Niamey Kountché. "Vite", ajoute Niamey Kountché.'
     assert keys(text) == [["niamey kountche"]]

@@ -117,13 +117,14 @@ def find_runs(text: str) -> list[RawRun]:
     """Every run of capitalised words in `text`, as found (see `run_of`), navigation lines aside."""
     # A newline first: the start of the text opens a sentence like any line.
     cleaned = "\n" + clean(text)
-    # Looking for navigation costs half as much as finding the runs: done only where a phrase of it
-    # is seen, or a run found opens with a marker ("Lire", "Réécouter Afrique Avenir").
-    if any(phrase in cleaned for phrase in _NAVIGATION_PHRASES):
-        return _runs(_NAVIGATION.sub("\\1\n", cleaned))
     runs = _runs(cleaned)
-    if any(map(_OPENS_NAVIGATION, runs)):
-        return _runs(_NAVIGATION.sub("\\1\n", cleaned))
+    # Looking for navigation costs half as much as finding the runs: done only where a run found
+    # opens with a marker ("Lire", "Réécouter Afrique Avenir", "A" before "lire aussi"), the runs
+    # found again only where some was found.
+    if any(map(_OPENS_NAVIGATION, runs)) or ("lire" in cleaned and any(map(_PREPOSITION_ALONE, runs))):
+        without, found = _NAVIGATION.subn("\\1\n", cleaned)
+        if found:
+            return _runs(without)
     return runs
 
 
@@ -164,31 +165,35 @@ _TOKEN_EDGE = re.compile(r"\s")
 # names are not what the article is about. A marker verb alone counts only before a colon
 # ("Regarder :"), or for listening and replaying before a capitalised name ("Réécouter Afrique
 # Avenir"), so that a sentence opening with "Voir" or "Regarder" stays.
+# What follows a marker: the rest of the line, up to a sentence end or a quotation; where line
+# breaks were lost, the linked headline (which has no full stop) ends where a capitalised word that
+# only opens sentences follows a word: "Lire aussi : Niger : des migrants secourus | Le 26 avril...".
+_SENTENCE_OPENER = (
+    r"(?:L'|(?:Le|La|Les|Il|Elle|Ils|Elles|Un|Une|Des|Ce|Cet|Cette|Ces|Selon|Mais|Pour|Dans|Depuis|Après"
+    r"|Avant|Alors|Lors|Si|Quand|Cela|Nous|On|Et|Or|Donc|Toutefois|Cependant|En|Au|Aux)(?![^\W_]))"
+)
+_LINK_TEXT = rf"(?:[^\n.!?\"«“]{{0,200}}?(?=(?<=[^\W_]){_SPACE}+{_SENTENCE_OPENER})|[^\n.!?\"«“]{{0,200}})"
 _NAVIGATION = re.compile(
-    # The opener first, so that the regex engine skips to one in C: scanning costs a few percent of
-    # finding the runs of capitals.
+    # The opener first, so that the regex engine skips to one in C.
     rf"([{_OPENERS}]){_SPACE}*(?=[AaÀàLlVvRrÉéEeSsCcIi])(?:"
     rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir){_SPACE}+(?:aussi|[ée]galement|plus))"
     rf"|(?i:(?:[aà]{_SPACE}+)?lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
     rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)"
     rf"(?={_SPACE}+(?:[{_UPPER}]|(?i:l'[ée]mission|le podcast|la vid[ée]o|notre|nos)\b))"
     rf"|(?i:(?:suivez|abonnez|retrouvez|rejoignez|inscrivez)-(?:nous|vous)|cliquez ici|lire la suite|en savoir plus)"
-    r")[^\n.!?\"«“]{0,200}"
+    rf"){_LINK_TEXT}"
 )
 
 
+_MARKERS = sorted(
+    word_set("Lire Lisez Voir Regard Écout Ecout Réécout Reécout Reecout Revoir Revivez Suivez Abonnez")
+    | word_set("Retrouvez Rejoignez Inscrivez Cliquez")
+)
+# A run that opens with one of these may be navigation; so may "A" alone when "lire" follows.
 _OPENS_NAVIGATION = operator.methodcaller(
-    "startswith",
-    tuple(
-        marker
-        for word in sorted(
-            word_set("Lire Lisez Voir Regard Écout Ecout Réécout Reécout Reecout Revoir Revivez Suivez Abonnez")
-            | word_set("Retrouvez Rejoignez Inscrivez Cliquez")
-        )
-        for marker in (word, word.upper())
-    ),
+    "startswith", (*_MARKERS, *(word.upper() for word in _MARKERS), "A LIRE", "À LIRE")
 )
-_NAVIGATION_PHRASES = ("lire aussi", "Lire aussi", "lire également", "LIRE AUSSI", "En savoir plus")
+_PREPOSITION_ALONE = operator.methodcaller("startswith", ("A" + _PIECES, "À" + _PIECES))
 
 
 def clean(text: str) -> str:
