@@ -159,15 +159,14 @@ _TOKEN_EDGE = re.compile(r"\s")
 
 
 # Navigation a news site prints among its paragraphs: "Lire aussi : <headline>", "A lire aussi sur BBC
-# Afrique : ...", "Regarder : <caption>", "Réécouter <programme>", "Suivez-nous sur ...". A marker
-# opening a line or a sentence, then the rest of that line or sentence up to a quotation (in text
-# whose line breaks were lost, what follows the link often is a quotation): links to other pages, whose
-# names are not what the article is about. A marker verb alone counts only before a colon
-# ("Regarder :"), or for listening and replaying before a capitalised name ("Réécouter Afrique
-# Avenir"), so that a sentence opening with "Voir" or "Regarder" stays.
-# What follows a marker: the rest of the line, up to a sentence end or a quotation; where line
-# breaks were lost, the linked headline (which has no full stop) ends where a capitalised word that
-# only opens sentences follows a word: "Lire aussi : Niger : des migrants secourus | Le 26 avril...".
+# Afrique : ...", "Regarder : <caption>", "Réécouter <programme>", "Suivez-nous sur ...": links to
+# other pages, whose names are not what the article is about. A marker opens a line or a sentence;
+# a marker verb alone counts only before a colon ("Regarder :"), or for listening and replaying
+# before a capitalised name ("Réécouter Afrique Avenir"), so that a sentence opening with "Voir" or
+# "Regarder" stays. What follows it goes too: the rest of the line, up to a sentence end or a
+# quotation (what follows a link often is one); where line breaks were lost, the linked headline
+# (which has no full stop) ends where a capitalised word that only opens sentences follows a word:
+# "Lire aussi : Niger : des migrants secourus | Le 26 avril...".
 _SENTENCE_OPENER = (
     r"(?:L'|(?:Le|La|Les|Il|Elle|Ils|Elles|Un|Une|Des|Ce|Cet|Cette|Ces|Selon|Mais|Pour|Dans|Depuis|Après"
     r"|Avant|Alors|Lors|Si|Quand|Cela|Nous|On|Et|Or|Donc|Toutefois|Cependant|En|Au|Aux)(?![^\W_]))"
