@@ -70,6 +70,20 @@ def test_a_name_with_an_apostrophe_or_a_particle_keeps_both_halves() -> None:
     assert per_article[4] == ["covid 19"] and per_article[5] == ["covid"]
 
 
+def test_a_name_after_de_keeps_the_word_that_opens_it() -> None:
+    per_article = keys(
+        "La Banque d'Angleterre monte. La Banque d'Angleterre baisse.",
+        "L'Université d'Oxford publie. L'Université d'Oxford dit.",
+        "La Coupe d'Afrique commence. La Coupe d'Afrique finit. Le Ballon d'Or de Messi, le Ballon d'Or à Messi.",
+        "En Angleterre, à Oxford et en Afrique. L'Angleterre, Oxford et l'Afrique.",
+    )
+    assert per_article[:3] == [
+        ["banque d angleterre"],
+        ["universite d oxford"],
+        ["coupe d afrique", "ballon d or", "messi"],
+    ]
+
+
 def test_a_surname_stands_for_the_full_name_the_article_or_the_archive_uses() -> None:
     per_article = keys(
         "Kenza Ben Azzouz, chercheuse, parle. Ben Azzouz ajoute. Selon Ben Azzouz, rien.",

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from ..text import fold_word
 from .capitals import ARTICLES, PARTICLES, PLACE_WORDS, SPLIT_PARTICLES, Phrase
-from .names import COMMON_CAPITALISED, FIRST_NAMES, MONTHS_AND_DAYS, TITLE_WORDS, entity_key, known_places
+from .names import (
+    COMMON_CAPITALISED,
+    FIRST_NAMES,
+    MONTHS_AND_DAYS,
+    NAME_HEADS,
+    TITLE_WORDS,
+    entity_key,
+    known_places,
+)
 from .words import STOP_WORDS
 
 MAX_WORDS = 6
@@ -191,6 +199,8 @@ def _split(phrase: Phrase, lexicon: Lexicon) -> list[Phrase]:
     if entity_key(phrase.surface) in known_places():
         return [phrase]  # "Côte d'Ivoire", "Bosnie-Herzégovine"
     for position, word in enumerate(phrase.words):
+        if position == 1 and fold_word(phrase.words[0]) in NAME_HEADS:
+            continue  # "Banque d'Angleterre": one name, not "Angleterre" and a word alone
         if position and fold_word(word) in SPLIT_PARTICLES:
             tail = strip(phrase.part(position + 1, len(phrase.words)), lexicon)
             if tail is not None and _independent(tail.surface, lexicon, tail.words):

@@ -121,6 +121,16 @@ ORGANISATION_WORDS = word_set(
 _NOT_PLACES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 
 
+# One of these, then "de"/"d'" and a name, is one name: "Banque d'Angleterre", "Université d'Oxford",
+# "Coupe d'Afrique", never "Angleterre" and a word alone.
+NAME_HEADS = ORGANISATION_WORDS | word_set(
+    """
+    coupe championnat jeux tournoi festival prix ballon trophee musee palais stade aeroport port
+    hopital ecole academie eglise cathedrale mosquee gare pont lac mont golfe detroit canal ile
+    """
+)
+
+
 @lru_cache(maxsize=1)
 def known_places() -> frozenset[str]:
     """Keys of the world's countries and regions in French and English, as Babel's CLDR data names
