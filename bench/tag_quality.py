@@ -30,7 +30,7 @@ from pathlib import Path
 
 from related_quality import CORPUS, read_corpus
 
-from chronique.config import SiteConfig, load_config
+from chronique.config import SiteConfig, TagsConfig, load_config
 from chronique.enrich import enrich
 from chronique.load import load_archive
 from chronique.model import Article, Source
@@ -52,8 +52,12 @@ _CAPITAL_WORD = r"[A-ZÀ-ÖØ-ÞŒ][\w'-]*"
 def tag_report(name: str, articles: Sequence[Article], config: SiteConfig, publishers: Sequence[str]) -> None:
     texts = [f"{article.title}\n{article.text}" for article in articles]
     for minimum in (1, 2):
+        # Validated again, so that the number means what it does in site.yaml.
         tagged = enrich(
-            articles, config.model_copy(update={"tags": config.tags.model_copy(update={"min_articles": minimum})})
+            articles,
+            config.model_copy(
+                update={"tags": TagsConfig.model_validate({**config.tags.model_dump(), "min_articles": minimum})}
+            ),
         )
         support = Counter(tag for article in tagged.articles for tag in article.tags)
         single = sum(count == 1 for count in support.values())
