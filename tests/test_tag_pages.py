@@ -137,7 +137,7 @@ def test_each_tag_has_a_record_with_origin_kind_articles_variants_and_why() -> N
         ("Dossier", "explicit", "unknown", 2, 2, ("dossier",), True),
         ("franc CFA", "taxonomy", "unknown", 1, 1, ("FCFA",), True),
         ("migration", "taxonomy", "unknown", 1, 1, (), True),
-        ("Rabat", "entity", "unknown", 2, 2, (), True),
+        ("Rabat", "entity", "place", 2, 2, (), True),
         ("Dakar", "entity", "unknown", 0, 1, (), False),
     ]
     assert records["Dossier"].reason == "front matter (min_articles.explicit: 1)"
@@ -218,7 +218,7 @@ def test_the_built_site_has_pages_for_tags_that_lead_somewhere_only(tmp_path: Pa
     assert chips and "Rabat" in chips.group(1) and "Dakar" not in chips.group(1)
     data = json_ld(out / "2024" / "01" / "premier.html")
     assert data["about"] == [{"@type": "Thing", "name": "Dossier"}, {"@type": "Thing", "name": "migration"}]
-    assert data["mentions"] == [{"@type": "Thing", "name": "Rabat"}]
+    assert data["mentions"] == [{"@type": "Place", "name": "Rabat"}]
 
 
 def test_json_ld_types_mentions_by_kind_and_puts_topics_in_about() -> None:

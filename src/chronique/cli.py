@@ -52,7 +52,9 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)")
     build = commands.add_parser("build", help="build the site (the default)")
     _add_project_options(build)
-    build.add_argument("--strict", action="store_true", help="stop at the first bad article; write nothing")
+    build.add_argument(
+        "--strict", action="store_true", help="fail on any bad article (each one reported) and write nothing"
+    )
     build.add_argument("--clean", action="store_true", help="ignore the cache: parse and render everything")
     build.add_argument("--drafts", action="store_true", help="also publish drafts (draft: true)")
     _add_publishing_options(build)

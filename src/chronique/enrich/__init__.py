@@ -56,11 +56,12 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     with ThreadPoolExecutor(1) as beside, ExitStack() as children:
         runs = [(analysis.title_runs, analysis.text_runs) for analysis in analyses]
         sample = [fields[number][1] for number in lower_case_sample(fields)]
+        publishers = _publishers(ordered, config)
         # Started first: `beside` has no thread yet, so this process may still fork.
         if len(ordered) >= FORK_FROM and can_fork():  # a core of its own
-            entities = children.enter_context(forked(entities_of, runs, sample))
+            entities = children.enter_context(forked(entities_of, runs, sample, publishers))
         else:  # overlapping what the main thread does without the GIL
-            entities = beside.submit(entities_of, runs, sample).result
+            entities = beside.submit(entities_of, runs, sample, publishers).result
         shown = [(article.slug, article.teasers) for article in ordered]
         teasers = beside.submit(teaser_links, titles, shown).result
         text_counts, vocabulary = term_matrix(stacked)
@@ -82,6 +83,13 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         related = search(candidates, ranking, indexes, weights, tuning)
         enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
         return Archive(enriched, related, teasers(), tagging.records)
+
+
+def _publishers(articles: Iterable[Article], config: SiteConfig) -> list[str]:
+    """The names the archive's own publishers go by, never entity tags: the site's title, each
+    source's name, each credit, sorted."""
+    names = {config.title, *(article.source.name for article in articles), *(article.credit for article in articles)}
+    return sorted(name for name in names if name.strip())
 
 
 def _analysis(article: Article, site_language: str) -> Analysis:

@@ -9,6 +9,7 @@ depends on the run alone (its words, where the name breaks) once per distinct ru
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -22,6 +23,10 @@ from .words import STOP_WORDS, Token, normalise_quotes, words
 
 # Lower-case words that may join two capitalised ones: "Coupe d'Afrique des Nations", "Ould Ghazouani".
 PARTICLES = word_set("de du des d' la l' el al ben bin ibn ould abou abu van von der di da dos del")
+# Of those, the French ones join the words of a name of a place or a thing ("Côte d'Ivoire"); the
+# others belong to a person's name ("Kenza Ben Azzouz", "Louis van Gaal").
+SPLIT_PARTICLES = word_set("de du des d' la l'")
+NAME_PARTICLES = PARTICLES - SPLIT_PARTICLES
 # A place follows these: "à Rabat", "au Maroc", "en France". A place is never a surname or a first name.
 PLACE_WORDS = frozenset({"à", "au", "aux", "en"})
 # Nor is what follows an article: "la Russie", "l'OTAN", "le Kremlin", "l'Algérien Riyad Mahrez".
@@ -63,6 +68,8 @@ _CONTEXT = "|".join(
             for words in ("[àÀ]", "au|en|le|la|un|Au|En|Le|La|Un", "aux|les|une|the|roi|Aux|Les|Une|The")
         ),
         rf"(?<={_B}([lL])'.)",
+        # "al-Qaïda", "el-Sissi": the lower-case article is the name's first half.
+        rf"(?<={_B}(al|el|Al|El|AL|EL)-.)",
     ]
 )
 # The first character class comes first so that the regex engine skips to candidates in C.
@@ -89,7 +96,9 @@ class Run(NamedTuple):
 
 def run_of(raw: RawRun, in_title: bool) -> Run:
     """What a found tuple means."""
-    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided = raw.split(_PIECES)
+    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided, article = raw.split(_PIECES)
+    if article:
+        text = f"{article}-{text}"
     dotted = dot1 or dot2 or dot3 or dot4
     if dotted:
         # "M. Hassad", "B. Retailleau": the period closes an abbreviation or an initial, not a sentence.
@@ -105,9 +114,22 @@ def run_of(raw: RawRun, in_title: bool) -> Run:
 
 
 def find_runs(text: str) -> list[RawRun]:
-    """Every run of capitalised words in `text`, as found (see `run_of`)."""
+    """Every run of capitalised words in `text`, as found (see `run_of`), navigation lines aside."""
     # A newline first: the start of the text opens a sentence like any line.
-    return list(map(_PIECES.join, _RUN.findall("\n" + clean(text))))
+    cleaned = "\n" + clean(text)
+    runs = _runs(cleaned)
+    # Looking for navigation costs half as much as finding the runs: done only where a run found
+    # opens with a marker ("Lire", "Réécouter Afrique Avenir", "A" before "lire aussi"), the runs
+    # found again only where some was found.
+    if any(map(_OPENS_NAVIGATION, runs)) or ("lire" in cleaned and any(map(_PREPOSITION_ALONE, runs))):
+        without, found = _NAVIGATION.subn("\\1\n", cleaned)
+        if found:
+            return _runs(without)
+    return runs
+
+
+def _runs(text: str) -> list[RawRun]:
+    return list(map(_PIECES.join, _RUN.findall(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +156,43 @@ _URL_TOKEN = re.compile(
 )
 _DOMAIN_HINT = re.compile(r"\.[a-z]{2}")
 _TOKEN_EDGE = re.compile(r"\s")
+
+
+# Navigation a news site prints among its paragraphs: "Lire aussi : <headline>", "A lire aussi sur BBC
+# Afrique : ...", "Regarder : <caption>", "Réécouter <programme>", "Suivez-nous sur ...": links to
+# other pages, whose names are not what the article is about. A marker opens a line or a sentence;
+# a marker verb alone counts only before a colon ("Regarder :"), or for listening and replaying
+# before a capitalised name ("Réécouter Afrique Avenir"), so that a sentence opening with "Voir" or
+# "Regarder" stays. What follows it goes too: the rest of the line, up to a sentence end or a
+# quotation (what follows a link often is one); where line breaks were lost, the linked headline
+# (which has no full stop) ends where a capitalised word that only opens sentences follows a word:
+# "Lire aussi : Niger : des migrants secourus | Le 26 avril...".
+_SENTENCE_OPENER = (
+    r"(?:L'|(?:Le|La|Les|Il|Elle|Ils|Elles|Un|Une|Des|Ce|Cet|Cette|Ces|Selon|Mais|Pour|Dans|Depuis|Après"
+    r"|Avant|Alors|Lors|Si|Quand|Cela|Nous|On|Et|Or|Donc|Toutefois|Cependant|En|Au|Aux)(?![^\W_]))"
+)
+_LINK_TEXT = rf"(?:[^\n.!?\"«“]{{0,200}}?(?=(?<=[^\W_]){_SPACE}+{_SENTENCE_OPENER})|[^\n.!?\"«“]{{0,200}})"
+_NAVIGATION = re.compile(
+    # The opener first, so that the regex engine skips to one in C.
+    rf"([{_OPENERS}]){_SPACE}*(?=[AaÀàLlVvRrÉéEeSsCcIi])(?:"
+    rf"(?i:(?:[aà]{_SPACE}+)?(?:lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir){_SPACE}+(?:aussi|[ée]galement|plus))"
+    rf"|(?i:(?:[aà]{_SPACE}+)?lire|lisez|voir|regarde[rz]|r?[ée]?[ée]coute[rz]|revoir|revivez)(?={_SPACE}*:)"
+    rf"|(?i:r?[ée]?[ée]coute[rz]|revoir|revivez|regardez)"
+    rf"(?={_SPACE}+(?:[{_UPPER}]|(?i:l'[ée]mission|le podcast|la vid[ée]o|notre|nos)\b))"
+    rf"|(?i:(?:suivez|abonnez|retrouvez|rejoignez|inscrivez)-(?:nous|vous)|cliquez ici|lire la suite|en savoir plus)"
+    rf"){_LINK_TEXT}"
+)
+
+
+_MARKERS = sorted(
+    word_set("Lire Lisez Voir Regard Écout Ecout Réécout Reécout Reecout Revoir Revivez Suivez Abonnez")
+    | word_set("Retrouvez Rejoignez Inscrivez Cliquez")
+)
+# A run that opens with one of these may be navigation; so may "A" alone when "lire" follows.
+_OPENS_NAVIGATION = operator.methodcaller(
+    "startswith", (*_MARKERS, *(word.upper() for word in _MARKERS), "A LIRE", "À LIRE")
+)
+_PREPOSITION_ALONE = operator.methodcaller("startswith", ("A" + _PIECES, "À" + _PIECES))
 
 
 def clean(text: str) -> str:
@@ -214,7 +273,7 @@ def phrases_of(run: Run) -> tuple[Phrase, ...]:
         if fold_word(text) in STOP_WORDS:
             return ()  # "Le", "Cette", "Il": by far the most frequent capitalised words
         return (Phrase((text,), (), opens, before, in_title),)
-    tokens = list(words(text))
+    tokens = [_without_possessive(token) for token in words(text)]
     phrases: list[Phrase] = []
     current: list[Token] = []
     for token in [*tokens, None]:
@@ -234,6 +293,13 @@ def phrases_of(run: Run) -> tuple[Phrase, ...]:
             )
         current = []
     return tuple(phrases)
+
+
+def _without_possessive(token: Token) -> Token:
+    """ "Google's" is "Google": an English possessive is no part of the name."""
+    if token.text.endswith("'s") and len(token.text) > 3:
+        return Token(token.text[:-2], token.start, token.end - 2)
+    return token
 
 
 _INNER = re.compile(r"[-']")

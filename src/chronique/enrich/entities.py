@@ -15,12 +15,15 @@ import itertools
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 from ..text import fold_word
 from .capitals import (
+    NAME_PARTICLES,
     PARTICLES,
+    SPLIT_PARTICLES,
     Phrase,
     RawRun,
     Run,
@@ -32,9 +35,9 @@ from .capitals import (
     title_runs,
 )
 from .lexicon import Lexicon, build_lexicon, refine
-from .names import FIRST_NAMES, TITLE_WORDS, entity_key
+from .names import FIRST_NAMES, ORGANISATION_WORDS, TITLE_WORDS, entity_key, known_places
 
-__all__ = ["Entities", "entity_key", "extract_entities"]
+__all__ = ["Entities", "Kind", "entity_key", "extract_entities"]
 
 # An entity becomes a tag when mentioned this often, or once in the title: a single passing mention
 # ("en présence de M. Patrick Calvar") does not make an article about it, and one-off mentions are
@@ -49,12 +52,20 @@ _INNER = re.compile(r"[-']")
 _PERSON_TITLES = TITLE_WORDS - {"son", "sa"}
 
 
+Kind = Literal["person", "place", "organisation", "unknown"]
+
+
 @dataclass(frozen=True, slots=True)
 class Entities:
     """Per article, the kept entities as (key, mentions), most mentioned first; and their spellings."""
 
     per_article: tuple[tuple[tuple[str, int], ...], ...]
     spellings: dict[str, Counter[str]]
+    """Key -> its spellings with their uses, those of the variants merged into it included."""
+    kinds: Mapping[str, Kind] = field(default_factory=dict)
+    """Key of each kept entity -> what it names, where the evidence is clear (`_kind`)."""
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Key of each kept entity -> every spelling merged into it, most used first (the one shown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,26 +78,32 @@ class _Name:
     """Words, particles aside."""
     first: str
     """Key of its first word."""
-    tail: str
-    """Key of its last word."""
+    tails: tuple[str, ...]
+    """Keys of its surname: its last word with the name particles before it ("ben azzouz" in "Kenza
+    Ben Azzouz"), then its last word alone when that differs ("azzouz")."""
     tail2: str
     """Key of its last two words when it has three or more, else ""."""
     plain: bool
-    """Two to four words and no particle: a full name may look like this."""
+    """Two to four words, and no particle but those of a person's name ("Ben", "Ould", "Van"): a
+    full name may look like this."""
     hint: str
     """"title" after "M.", "Mme", "le ministre"...; the letter of an initial ("B. Retailleau"); else ""."""
     in_title: bool
 
 
-def extract_entities(documents: Sequence[tuple[str, str]]) -> Entities:
-    """The entities of each (title, text), judged against the whole archive, short forms merged.
+def extract_entities(documents: Sequence[tuple[str, str]], publishers: Collection[str] = ()) -> Entities:
+    """The entities of each (title, text), judged against the whole archive, short forms merged,
+    variants of one name merged, the archive's own `publishers` (source names, the site's title)
+    left out.
 
     `enrich` calls `entities_of` with the runs of capitals each article's analysis holds."""
     runs = [(title_runs(title), find_runs(text)) for title, text in documents]
-    return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)])
+    return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)], publishers)
 
 
-def entities_of(runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]], sample: Sequence[str]) -> Entities:
+def entities_of(
+    runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]], sample: Sequence[str], publishers: Collection[str] = ()
+) -> Entities:
     """`extract_entities` given each document's runs, and the texts of its `lower_case_sample`.
 
     Needs no more than that, so that it can run in another process at little cost.
@@ -139,7 +156,162 @@ def entities_of(runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]], sampl
     for names in article_names:
         archive.learn(names)
     per_article = tuple(_article_entities(names, archive) for names in article_names)
-    return Entities(per_article, dict(spellings))
+
+    things = {
+        key for key, name in distinct.items() if name.size > 1 and key not in persons and key not in known_places()
+    }
+    rename = _variant_targets(distinct, mentions, sample, things)
+    left_out = _publisher_keys(publishers, mentions, lexicon)
+    per_article = tuple(
+        tuple((key, count) for key, count in renamed(pairs, rename) if key not in left_out) for pairs in per_article
+    )
+    for key, target in rename.items():
+        spellings[target].update(spellings.pop(key, Counter()))
+    kept = sorted({key for pairs in per_article for key, _ in pairs})
+    variants = {
+        key: tuple(sorted(spellings[key], key=lambda form, key=key: (-spellings[key][form], form))) for key in kept
+    }
+    titled = {name.key for name in distinct.values() if name.hint} | archive.titled
+    kinds = {key: _kind(key, variants[key], lexicon, archive, titled) for key in kept}
+    return Entities(per_article, dict(spellings), kinds, variants)
+
+
+def renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """(key, mentions) with keys renamed: mentions of names that become one key add up, most
+    mentioned first, ties in order of appearance."""
+    if not any(key in rename for key, _ in pairs):
+        return tuple(pairs)
+    merged: Counter[str] = Counter()
+    for key, mentions in pairs:
+        merged[rename.get(key, key)] += mentions
+    order = {key: position for position, key in enumerate(merged)}
+    return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
+
+
+# An acronym in brackets, and the words before it its letters may stand for: "Organisation mondiale
+# de la santé (OMS)"; or the other way round, "OMS (Organisation mondiale de la santé)".
+_BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+_ACRONYM_THEN_BRACKETS = re.compile(r"\b([A-Z][A-Z0-9&]{1,9}) \(([^()]{3,120})\)")
+_WORD_THEN_ACRONYM = re.compile(r"\b([^\W\d_])[^\W\d_]* ([A-Z][A-Z0-9&]{1,9})\b")
+_EXPANSION_WORD = re.compile(r"[^\W\d_]+")
+# Small words an acronym's letters skip: "Fonds monétaire international (FMI)", "Bank of England (BoE)".
+_SKIPPED = frozenset(
+    {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "au", "aux", "of", "the", "and", "for"}
+)
+
+
+def _variant_targets(
+    distinct: Mapping[str, _Name], mentions: Counter[str], sample: Sequence[str], things: Collection[str]
+) -> dict[str, str]:
+    """Key -> the key it is a variant of, the most mentioned of its group. Variants: an acronym and
+    the expansion the archive pairs it with in brackets (both names here): the words its letters
+    spell, or else one of `things` (names of several words, no person's, no country's) just before
+    it, for an acronym of another language ("Championnat du Monde des Rallyes (WRC)", but not
+    "Côte d'Ivoire (AFP)"); an acronym and the same with a letter before it that the archive writes
+    as a word ("FCFA", "francs CFA"); one name written with or without spaces."""
+    pairs: list[tuple[str, str]] = []
+    squeezed: dict[str, list[str]] = defaultdict(list)
+    for key in distinct:
+        squeezed[key.replace(" ", "")].append(key)
+    pairs += ((keys[0], other) for keys in squeezed.values() for other in keys[1:])
+    acronyms = {entity_key(name.surface): name.surface for name in distinct.values() if _acronym(name.surface)}
+    text = "\n".join(sample)
+    if acronyms:
+        for match in _BRACKETED_ACRONYM.finditer(text):
+            before = text[max(0, match.start() - 160) : match.start()]
+            expansion = _expansion(before, match.group(1), at_end=True) or _thing_before(before, things)
+            pairs.append((entity_key(match.group(1)), entity_key(expansion)))
+        for match in _ACRONYM_THEN_BRACKETS.finditer(text):
+            expansion = _expansion(match.group(2), match.group(1), at_end=False)
+            pairs.append((entity_key(match.group(1)), entity_key(expansion)))
+        # Read once: each acronym with the initial of the word before it ("francs CFA": "f", "CFA").
+        spelled = {(initial.lower(), acronym) for initial, acronym in _WORD_THEN_ACRONYM.findall(text)}
+        for key, surface in acronyms.items():
+            shorter = entity_key(surface[1:])
+            if shorter in acronyms and (surface[0].lower(), acronyms[shorter]) in spelled:
+                pairs.append((key, shorter))
+    groups: dict[str, set[str]] = {}
+    for one, other in pairs:
+        if one == other or one not in distinct or other not in distinct:
+            continue
+        group = groups.get(one, {one}) | groups.get(other, {other})
+        for key in group:
+            groups[key] = group
+    rename: dict[str, str] = {}
+    for key, group in groups.items():
+        target = min(group, key=lambda member: (-mentions[member], member))
+        if key != target:
+            rename[key] = target
+    return rename
+
+
+def _thing_before(text: str, things: Collection[str]) -> str:
+    """The one of `things` that `text` ends with (two to six words), when it is the whole name there:
+    not the end of a longer one ("Afrique de l'Ouest" in "États de l'Afrique de l'Ouest"); else ""."""
+    words_ = text.split()
+    for size in range(min(6, len(words_)), 1, -1):
+        candidate = " ".join(words_[-size:])
+        if entity_key(candidate) in things:
+            before = words_[-size - 1] if size < len(words_) else ""
+            whole = not before or not (before[0].isupper() or fold_word(before) in PARTICLES)
+            return candidate if whole else ""
+    return ""
+
+
+def _expansion(words_text: str, acronym: str, at_end: bool) -> str:
+    """The words of `words_text` whose initials spell `acronym` (the last ones when `at_end`, else
+    the first), small words between them included; "" when none do."""
+    found = list(_EXPANSION_WORD.finditer(words_text.replace("-", " ")))
+    letters = acronym.lower()
+    content = [match for match in found if match.group().lower() not in _SKIPPED]
+    chosen = content[-len(letters) :] if at_end else content[: len(letters)]
+    if len(chosen) < len(letters) or "".join(match.group()[0].lower() for match in chosen) != letters:
+        return ""
+    if not at_end and chosen[-1].end() < len(words_text.rstrip()) - 1:
+        return ""  # more words follow: the brackets say something else
+    return words_text.replace("-", " ")[chosen[0].start() : chosen[-1].end()]
+
+
+def _publisher_keys(publishers: Collection[str], mentions: Counter[str], lexicon: Lexicon) -> set[str]:
+    """The keys that name the archive's own publishers: "BBC Afrique", its brand alone ("BBC") and
+    its desks ("BBC Sport Afrique", "BBC News") when the brand is an acronym, but not a place the
+    name starts with ("France" in "France 24")."""
+    left_out: set[str] = set()
+    # Every key that may be left out starts with the publisher's first word: only those are looked at.
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for key in mentions:
+        by_first[key.split(" ", 1)[0]].append(key)
+    for publisher in publishers:
+        own = entity_key(publisher)
+        if not own:
+            continue
+        brand = own.split()[0] if _acronym(publisher.split()[0]) else ""
+        for key in by_first.get(own.split()[0], ()):
+            whole = key == own or key.startswith(own + " ") or (brand and key.split()[0] == brand)
+            start = own.startswith(key + " ") and key not in lexicon.places and key not in known_places()
+            if whole or start:
+                left_out.add(key)
+    return left_out
+
+
+def _kind(key: str, surfaces: Sequence[str], lexicon: Lexicon, archive: _ArchiveNames, titled: set[str]) -> Kind:
+    """What an entity names, from clear evidence only: a country or region Babel knows (a place); an
+    acronym, or a name opening with "Organisation", "Banque", "Parti"... (an organisation); a name
+    written after "à", "au", "en" that does not open with a common word ("au Burkina Faso", not "au
+    Championnat du monde") (a place); a full name opening with a known first name, or a name after
+    a title ("M.", "le président") or ending with a surname seen after one (a person). Else "unknown"."""
+    words_ = key.split()
+    if key in known_places():
+        return "place"
+    if any(_acronym(surface) for surface in surfaces) or words_[0] in ORGANISATION_WORDS:
+        return "organisation"
+    if key in lexicon.places and not lexicon.common(surfaces[0].split()[0]):
+        return "place"
+    if key in titled:
+        return "person"
+    if key in archive.persons and (words_[0] in FIRST_NAMES or words_[-1] in titled):
+        return "person"
+    return "unknown"
 
 
 def lower_case_sample(documents: Sequence[tuple[str, str]]) -> list[int]:
@@ -164,12 +336,22 @@ def _name(phrase: Phrase) -> _Name:
         surface=phrase.surface,
         size=len(words_),
         first=entity_key(words_[0]),
-        tail=entity_key(words_[-1]),
+        tails=_surname_keys(phrase.words),
         tail2=entity_key(" ".join(words_[-2:])) if len(words_) >= 3 else "",
-        plain=2 <= len(phrase.words) <= 4 and len(words_) == len(phrase.words),
+        plain=2 <= len(words_) <= 4 and not any(fold_word(word) in SPLIT_PARTICLES for word in phrase.words),
         hint=hint,
         in_title=phrase.in_title,
     )
+
+
+def _surname_keys(words_: Sequence[str]) -> tuple[str, ...]:
+    start = len(words_) - 1
+    while start > 0 and fold_word(words_[start - 1]) in NAME_PARTICLES:
+        start -= 1
+    last = entity_key(words_[-1])
+    if start == len(words_) - 1:
+        return (last,)
+    return (entity_key(" ".join(words_[start:])), last)
 
 
 def _person_like(name: _Name, lexicon: Lexicon) -> bool:
@@ -207,7 +389,8 @@ class _ArchiveNames:
         self.full: dict[str, set[str]] = defaultdict(set)
         """Surname key -> the person-like full names that end with it."""
         for key, name in persons.items():
-            self.full[name.tail].add(key)
+            for tail in name.tails:
+                self.full[tail].add(key)
         self.persons = persons
         self.alone: Counter[str] = Counter()
         """Word -> articles where it stands alone, no longer name here starting or ending with it."""
@@ -219,7 +402,8 @@ class _ArchiveNames:
         self._resolved: dict[tuple[str, str, int], str | None] = {}
 
     def learn(self, names: Sequence[_Name]) -> None:
-        parts = {name.first for name in names if name.size > 1} | {name.tail for name in names if name.size > 1}
+        parts = {name.first for name in names if name.size > 1}
+        parts.update(tail for name in names if name.size > 1 for tail in name.tails)
         self.alone.update({name.key for name in names if name.size == 1 and name.key not in parts})
         self.leading.update({name.first for name in names if name.size > 1 and name.key in self.persons})
         self.titled.update(name.key for name in names if name.size == 1 and name.hint)
@@ -291,10 +475,12 @@ def _article_entities(names: Sequence[_Name], archive: _ArchiveNames) -> tuple[t
     for key, name in local.items():
         if name.size > 1 and name.plain:
             parts[name.first].add(key)
-            parts[name.tail].add(key)
+            for tail in name.tails:
+                parts[tail].add(key)
             if key in archive.persons:
                 persons[key] = name
-                ending[name.tail].add(key)
+                for tail in name.tails:
+                    ending[tail].add(key)
                 if name.tail2:
                     ending2[name.tail2].add(key)
     for form, name in short.items():

@@ -13,12 +13,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text import fold_word
-from .capitals import ARTICLES, PARTICLES, PLACE_WORDS, Phrase
-from .names import COMMON_CAPITALISED, FIRST_NAMES, MONTHS_AND_DAYS, TITLE_WORDS, entity_key
+from .capitals import ARTICLES, PARTICLES, PLACE_WORDS, SPLIT_PARTICLES, Phrase
+from .names import (
+    COMMON_CAPITALISED,
+    FIRST_NAMES,
+    MONTHS_AND_DAYS,
+    NAME_HEADS,
+    TITLE_WORDS,
+    entity_key,
+    known_places,
+)
 from .words import STOP_WORDS
 
-# Only these French ones split "Intérieur du Maroc": Arabic "ben"/"el" bind a name's parts.
-_SPLIT_PARTICLES = frozenset({"de", "du", "des", "d'", "la", "l'"})
 MAX_WORDS = 6
 # Roman numerals, also as ordinals: "VI", "XVIe", "Ier". Never a name alone.
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?:e|er|re|ème|eme)?")
@@ -42,6 +48,9 @@ class Lexicon:
     things: frozenset[str] = frozenset()
     """Keys of names seen after an article at least once in five mentions: "Russie", "OTAN", "BBC".
     A person's name takes none in French, so these are never a surname or a first name."""
+    spaced: frozenset[str] = frozenset()
+    """Keys of names seen as two words or more: "guinee bissau" when "Guinée Bissau" is, so that
+    "Guinée-Bissau" is that name too, not "Guinée" and "Bissau"."""
 
     def personal(self, key: str) -> bool:
         """Whether the name may be a person's: neither a place nor a thing."""
@@ -68,6 +77,7 @@ def build_lexicon(
     mentions: Counter[str] = Counter()
     placed: Counter[str] = Counter()
     articled: Counter[str] = Counter()
+    spaced: set[str] = set()
     for phrases, uses in found:
         for phrase in phrases:
             stripped = strip(phrase, draft)
@@ -79,6 +89,8 @@ def build_lexicon(
                 continue
             key = entity_key(stripped.surface)
             mentions[key] += uses
+            if len(stripped.words) > 1:
+                spaced.add(key)
             if stripped.before in PLACE_WORDS:
                 placed[key] += uses
             elif stripped.before in ARTICLES:
@@ -86,7 +98,7 @@ def build_lexicon(
     # "en Poutine" once in fifty mentions is "confiance en Poutine", not a place.
     places = frozenset(key for key, count in placed.items() if count * 5 >= mentions[key])
     things = frozenset(key for key, count in articled.items() if count * 5 >= mentions[key])
-    return Lexicon(lower, scale, capital, frozenset(mentions), places, things)
+    return Lexicon(lower, scale, capital, frozenset(mentions), places, things, frozenset(spaced))
 
 
 def refine(phrases: Iterable[Phrase], lexicon: Lexicon) -> list[Phrase]:
@@ -113,7 +125,8 @@ def strip(phrase: Phrase, lexicon: Lexicon) -> Phrase | None:
             lowered = word.lower()
             if start == 0 and (lowered in ARTICLES or lowered in PLACE_WORDS):
                 before = lowered
-        elif folded not in PARTICLES:
+        elif folded not in SPLIT_PARTICLES and (folded not in PARTICLES or word[0].isupper()):
+            # A capitalised "Ben", "Al", "Van" opens the name ("Ben Azzouz", "Al Shabab").
             break
         start += 1
     while end > start and fold_word(words_[end - 1]) in PARTICLES:
@@ -169,26 +182,39 @@ def _split(phrase: Phrase, lexicon: Lexicon) -> list[Phrase]:
     "BBC Andrew Horne", "FMI FMI" (the last two where a heading lost its full stop)."""
     words_ = phrase.words
     for position in range(1, len(words_)):
+        # A word twice is two names, whatever it is: a caption repeated ("Macron Macron"), a heading
+        # that lost its full stop ("FMI FMI").
         repeated = fold_word(words_[position]) == fold_word(words_[position - 1])
-        if (repeated and not lexicon.personal(entity_key(words_[position]))) or (
-            position == 1 and _glued(words_[0], words_[1:], lexicon)
-        ):
+        if repeated or (position == 1 and _glued(words_[0], words_[1:], lexicon)):
             head, tail = phrase.part(0, position), phrase.part(position, len(words_))
             return [*_refine_all([head], lexicon), *_refine_all([tail], lexicon)]
     for position, word in enumerate(phrase.words):
         parts = word.split("-")
-        if len(parts) > 1 and all(_independent(part, lexicon) for part in parts):
+        if len(parts) > 1 and _glued_names(word, parts, lexicon):
             before = [phrase.part(0, position)] if position else []
             after = [phrase.part(position + 1, len(phrase.words))] if position + 1 < len(phrase.words) else []
             initial = phrase.initial and not position
             pieces = [Phrase((part,), (), initial, "", phrase.in_title) for part in parts]
             return [*_refine_all(before, lexicon), *pieces, *_refine_all(after, lexicon)]
+    if entity_key(phrase.surface) in known_places():
+        return [phrase]  # "Côte d'Ivoire", "Bosnie-Herzégovine"
     for position, word in enumerate(phrase.words):
-        if position and fold_word(word) in _SPLIT_PARTICLES:
+        if position == 1 and fold_word(phrase.words[0]) in NAME_HEADS:
+            continue  # "Banque d'Angleterre": one name, not "Angleterre" and a word alone
+        if position and fold_word(word) in SPLIT_PARTICLES:
             tail = strip(phrase.part(position + 1, len(phrase.words)), lexicon)
             if tail is not None and _independent(tail.surface, lexicon, tail.words):
                 return [*_refine_all([phrase.part(0, position)], lexicon), tail]
     return [phrase]
+
+
+def _glued_names(word: str, parts: Sequence[str], lexicon: Lexicon) -> bool:
+    """Two names joined by a hyphen ("Maroc-France"), not one name written with one ("Guinée-Bissau",
+    also written "Guinée Bissau"; "Royaume-Uni", a country)."""
+    key = entity_key(word)
+    if key in lexicon.spaced or key in known_places():
+        return False
+    return all(_independent(part, lexicon) for part in parts)
 
 
 def _glued(first: str, rest: Sequence[str], lexicon: Lexicon) -> bool:

@@ -103,3 +103,44 @@ FIRST_NAMES = word_set(
     olga sergei sergey svetlana vladimir yuri
     """
 )
+
+# Words that open the name of an organisation: "Banque mondiale", "Parti socialiste", "Fonds
+# monétaire international". Evidence of a kind, never of a name.
+ORGANISATION_WORDS = word_set(
+    """
+    organisation organization banque bank parti party fonds fund union association federation
+    confederation conseil council comite committee ministere ministry agence agency societe
+    compagnie company groupe group universite university institut institute fondation foundation
+    front mouvement movement commission assemblee assembly cour court tribunal office ong
+    alliance ligue league club coalition syndicat reseau network corporation entreprise
+    """
+)
+
+
+# Territory codes of organisations and placeholders: "Nations Unies", "Union européenne", "zone euro"...
+_NOT_PLACES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
+
+
+# One of these, then "de"/"d'" and a name, is one name: "Banque d'Angleterre", "Université d'Oxford",
+# "Coupe d'Afrique", never "Angleterre" and a word alone.
+NAME_HEADS = ORGANISATION_WORDS | word_set(
+    """
+    coupe championnat jeux tournoi festival prix ballon trophee musee palais stade aeroport port
+    hopital ecole academie eglise cathedrale mosquee gare pont lac mont golfe detroit canal ile
+    """
+)
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """Keys of the world's countries and regions in French and English, as Babel's CLDR data names
+    them ("Guinée-Bissau", "Royaume-Uni", "Côte d’Ivoire"): a place, whatever the archive shows."""
+    from babel import Locale  # a dependency already (dates); imported here, used once per process
+
+    names = [
+        name
+        for language in ("fr", "en")
+        for code, name in Locale.parse(language).territories.items()
+        if code not in _NOT_PLACES
+    ]
+    return frozenset(entity_key(name) for name in names)

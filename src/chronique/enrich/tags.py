@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
 from ..model import TagKind, TagOrigin, TagRecord
 from .analysis import term_id
-from .entities import Entities
+from .entities import Entities, renamed
 from .names import entity_key
 from .words import stems
 
@@ -225,14 +225,14 @@ class Tagging:
 
 def entity_kind(found: Entities, key: str) -> TagKind:
     """Whether the entity `key` names a person, a place or an organisation, as entity extraction
-    judged it; "unknown" while `Entities` does not say."""
-    return "unknown"
+    judged it ("unknown" when the evidence is not clear)."""
+    return found.kinds.get(key, "unknown")
 
 
 def entity_variants(found: Entities, key: str) -> Iterable[str]:
     """The other names entity extraction merged into the entity `key` (an acronym's expansion, a
-    spelling variant), beside its spellings; none while `Entities` does not say."""
-    return ()
+    spelling variant), most used first."""
+    return found.variants.get(key, ())
 
 
 def assign_tags(
@@ -255,10 +255,11 @@ def assign_tags(
     """
     rename = _aliases(taxonomy)
     rules = {tag_key(tag) for tag in taxonomy}
+    rename.update(_variant_aliases(found.variants, rename, rules))
     hidden_by_rule = {tag_key(tag) for tag, rule in taxonomy.items() if rule.hide}
     hidden_by_config = {tag_key(name) for name in tags.hide}
     hidden = hidden_by_rule | hidden_by_config
-    entities = tuple(_renamed(pairs, rename) for pairs in found.per_article)
+    entities = tuple(renamed(pairs, rename) for pairs in found.per_article)
     signal: list[tuple[str, ...]] = []
     carried_by: list[list[str]] = []
     own_shown: list[list[str]] = []
@@ -375,15 +376,22 @@ def _aliases(taxonomy: Mapping[str, TaxonomyRule]) -> dict[str, str]:
     return rename
 
 
-def _renamed(pairs: Sequence[tuple[str, int]], rename: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
-    """Entities with aliases applied: mentions of names that become one tag add up."""
-    if not any(key in rename for key, _ in pairs):
-        return tuple(pairs)
-    merged: Counter[str] = Counter()
-    for key, mentions in pairs:
-        merged[rename.get(key, key)] += mentions
-    order = {key: position for position, key in enumerate(merged)}
-    return tuple(sorted(merged.items(), key=lambda item: (-item[1], order[item[0]])))
+def _variant_aliases(
+    variants: Mapping[str, Sequence[str]], rename: Mapping[str, str], rules: Collection[str]
+) -> dict[str, str]:
+    """Entity key -> a rule's key, when one of the spellings merged into the entity is that rule's
+    tag or one of its aliases: aliases win over the merging of variants ("CFA" an alias, "FCFA" the
+    name the entity goes by)."""
+    found: dict[str, str] = {}
+    for key, forms in variants.items():
+        if key in rename or key in rules:
+            continue
+        for form in forms:
+            target = rename.get(tag_key(form), tag_key(form) if tag_key(form) in rules else "")
+            if target and target != key:
+                found[key] = target
+                break
+    return found
 
 
 def _support(lists: Iterable[Iterable[str]]) -> Counter[str]:
