@@ -4,6 +4,7 @@ numbered pagination, folded teasers, the 404 page at depth, menu entries, no lay
 
 from __future__ import annotations
 
+import http.server
 import re
 import threading
 from collections.abc import Iterator
@@ -141,6 +142,50 @@ def test_the_404_page_at_any_depth_loads_its_stylesheet(tab: Tab, served: str, d
     home = tab.page.get_by_role("link", name="Retour à l’accueil")
     home.click()
     expect(tab.page).to_have_url(re.compile(r"/index\.html$"))
+
+
+@pytest.fixture(scope="module")
+def served_under_a_sub_path(news: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site published under /revue/ without base_url, by a server that answers any missing
+    address with the site's 404.html, as GitHub Pages does for a project site."""
+    root = tmp_path_factory.mktemp("host")
+    (root / "revue").symlink_to(news)
+
+    class Host(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (news / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Host)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/revue/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("deep_path", ["2024/03/gone.html", "tags/gone/1.html", "page/99.html"])
+def test_the_404_page_under_a_sub_path_without_base_url_finds_the_site(
+    tab: Tab, served_under_a_sub_path: str, deep_path: str
+) -> None:
+    response = tab.page.goto(served_under_a_sub_path + deep_path)
+    assert response is not None and response.status == 404
+    assert tab.page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle") == "double"
+    assert failed_requests(tab) == []
+    tab.page.get_by_role("link", name="Retour à l’accueil").click()
+    expect(tab.page).to_have_url(served_under_a_sub_path + "index.html")
+    expect(tab.page.locator(".site-title")).to_be_visible()
 
 
 def test_no_menu_entry_leads_to_an_empty_page(tab: Tab, news: Path, served: str) -> None:

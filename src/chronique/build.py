@@ -262,7 +262,8 @@ def build_site(
     held = [] if request.future else held_back(loaded, now, request.drafts)
     published = publishable(loaded, None if request.future else now, request.drafts)
     archive = clock.lap("enrich", enrich_cached(published, config, request.cache, memory, seal, not request.clean))
-    pages = plan_site(archive, config)
+    assets = collect_static(theme)
+    pages = plan_site(archive, config, assets.get("static/style.css", b"").decode("utf-8", "replace"))
     redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
     pages = clock.lap("plan", (*pages, *redirects))
     fingerprints = fingerprint_pages(pages, environment)
@@ -270,7 +271,7 @@ def build_site(
     stale = [page for page in pages if page.path not in unchanged]
     compiled = None if request.clean else compiled_templates(request.cache, seal)
     files = clock.lap(
-        "render", merge_outputs(collect_static(theme), render_site(stale, config, theme, progress, compiled))
+        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled))
     )
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 

@@ -137,8 +137,9 @@ class Urls:
 URLS = Urls()
 
 
-def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
-    """Every page of the site, in a deterministic order."""
+def plan_site(archive: Archive, config: SiteConfig, stylesheet: str = "") -> tuple[Page, ...]:
+    """Every page of the site, in a deterministic order. `stylesheet` is the theme's style.css,
+    which the not-found page carries in itself (see templates/404.html)."""
     articles = archive.articles
     by_slug = {article.slug: article for article in articles}
     tags = group_by_tag(articles, archive.tags)
@@ -173,7 +174,9 @@ def plan_site(archive: Archive, config: SiteConfig) -> tuple[Page, ...]:
     pages.append(Page("feed.xml", "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
     # The search index's scripts are data, made by `search_index.build_search_index`, not pages.
     pages.append(Page("search.html", "search.html", {}))
-    pages.append(Page("404.html", "404.html", {}))
+    # The not-found page finds the site's root in a missing address by the site's own first folders.
+    top_level = sorted({page.path.split("/", 1)[0] for page in pages if "/" in page.path} | {"static", "search"})
+    pages.append(Page("404.html", "404.html", {"stylesheet": stylesheet, "top_level": top_level}))
     if config.base_url:
         pages.append(Page("sitemap.xml", "sitemap.xml", {
             "articles": articles,

@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from markupsafe import Markup
 
 from .config import SiteConfig
 from .i18n import language
@@ -222,7 +223,6 @@ def make_environment(
         kicker=lambda article: kicker(article, config),
         credit_lines=credit_lines,
         standfirst=standfirst,
-        site_root=config.base_url or "/",
     )
     env.filters.update(
         date=lang.format_date,
@@ -234,6 +234,8 @@ def make_environment(
         day_heading=lang.day_heading,
         reading_minutes=reading_minutes,
         safe_url=safe_url_filter,
+        # A stylesheet's text inside <style>, which ends at the first "</style" whatever the CSS says.
+        style_text=lambda css: Markup(str(css).replace("</", "<\\/")),
     )
     return env
 
