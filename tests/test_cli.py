@@ -162,3 +162,14 @@ def test_related_unknown_slug_suggests(capsys) -> None:
     assert main(["related", "maroc-france", "--content", str(SEEDS)]) == 1
     err = capsys.readouterr().err
     assert "no article with slug 'maroc-france'; did you mean maroc-france-vers-une" in err
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path: Path) -> None:
+    # `chronique tags | head -1`: the pipe closes before the table is written.
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    command = [sys.executable, str(REPO / "build.py"), "tags", "--all", "--content", str(tmp_path / "seeds")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait() == 141 and "Traceback" not in errors, errors

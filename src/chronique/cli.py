@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import shlex
 import sys
 import time
@@ -37,6 +38,7 @@ from .project import NoProject, ProjectExists, ProjectPaths, create_project, pro
 from .schedule import publishable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_PIPE = 141  # as a shell reports a command ended by SIGPIPE
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
 THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
 CONTENT_HELP = "folder of articles (default: content: in site.yaml, else seeds)"
@@ -103,6 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "build")
     options = parser().parse_args(args)
+    try:
+        return _run(options)
+    except BrokenPipeError:  # `chronique tags | head` stopped reading: that is no error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that exiting flushes nowhere
+        return EXIT_PIPE
+
+
+def _run(options: argparse.Namespace) -> int:
     if options.command == "init":
         return run_init(options)
     if options.command in ("build", "related", "tags", "serve", "new"):
