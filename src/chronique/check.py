@@ -82,15 +82,15 @@ def check_site(request: BuildRequest) -> CheckReport:
     for path in sorted(set(manifest) - set(files)):
         problems.append(SiteProblem(path, 0, "missing: the last build wrote it"))
     for path in files:
+        record = manifest.get(path)
+        if manifest and record is None:
+            problems.append(SiteProblem(path, 0, "not written by the build (not in its manifest)"))
         try:
             data = read_regular_file(request.output / path)
         except OSError as error:
             problems.append(SiteProblem(path, 0, f"cannot be read: {error.strerror or error}"))
             continue
-        record = manifest.get(path)
-        if manifest and record is None:
-            problems.append(SiteProblem(path, 0, "not written by the build (not in its manifest)"))
-        elif record is not None and record.digest != file_digest(data):
+        if record is not None and record.digest != file_digest(data):
             problems.append(SiteProblem(path, 0, "changed since the build wrote it"))
         problems += site.read(path, data)
     problems += site.resolve_links()
