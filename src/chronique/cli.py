@@ -76,7 +76,12 @@ def parser() -> argparse.ArgumentParser:
     tags.add_argument("--config", type=Path, help=CONFIG_HELP)
     tags.add_argument("--cache", type=Path, help=CACHE_HELP)
     tags.add_argument("--all", action="store_true", help="also list the tags not shown, and why (hidden, too rare)")
-    check = commands.add_parser("check", help="check a built site: links, feeds, sitemap, files as built")
+    check = commands.add_parser(
+        "check", help="check a built site: links, feeds, sitemap, files as built",
+        description="Check the built site as a reader opening it from disk would find it: every internal link and "
+        "asset names a file of the site, fragments name an id, feeds and sitemap parse, and the files are those the "
+        "last build wrote, as it wrote them. Prints each problem on one line; exit status 1 if there is any.",
+    )
     check.add_argument("--content", type=Path, help=CONTENT_HELP)
     check.add_argument("--output", type=Path, help="the site to check (default: output: in site.yaml, else site)")
     check.add_argument("--config", type=Path, help=CONFIG_HELP)
