@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from chronique.build import BuildReport, BuildRequest, build_site
+from chronique.check import check_site
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -16,6 +17,12 @@ SEEDS = REPO / "seeds"
 
 def build(content: Path, output: Path, **options: object) -> BuildReport:
     return build_site(BuildRequest(content=content, output=output, cwd=output.parent, **options))  # type: ignore[arg-type]
+
+
+def site_problems(content: Path, output: Path) -> list[str]:
+    """What `chronique check` finds wrong with a site `build` made, one `path:line: message` each."""
+    report = check_site(BuildRequest(content=content, output=output, cwd=output.parent))
+    return [problem.located(output) for problem in report.problems]
 
 
 def write_article(folder: Path, name: str, title: str, day: str, body: str = "Texte.", **front: str) -> Path:

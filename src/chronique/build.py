@@ -202,7 +202,7 @@ def check_output(request: BuildRequest, theme: Theme) -> None:
         request.cwd,
         sorted(theme_dirs),
         request.cache,
-        _manifest_path(request),
+        manifest_path(request),
         request.force,
     )
 
@@ -223,7 +223,7 @@ def build_site(
     clear_interrupted_staging(request.output, everywhere=request.clean)
     seal, now = request.seal(), request.time()
     environment = environment_digest(config, theme)
-    manifest, built_from = read_manifest(_manifest_path(request))
+    manifest, built_from = read_manifest(manifest_path(request))
     first = memory is None or not memory.language
     inputs = (
         survey_inputs(
@@ -287,7 +287,7 @@ def build_site(
     )
     written = clock.lap(
         "write",
-        write_site(files, unchanged, request.output, _manifest_path(request), fingerprints, manifest, made_from),
+        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from),
     )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
@@ -313,7 +313,7 @@ def changed_since_last_build(request: BuildRequest) -> bool:
         theme = request.site_theme(config)
     except BUILD_ERRORS:
         return True
-    _, built_from = read_manifest(_manifest_path(request))
+    _, built_from = read_manifest(manifest_path(request))
     environment = environment_digest(config, theme)
     inputs = survey_inputs(
         request.content, environment, theme, request.strict, request.follow_symlinks, request.future, request.drafts
@@ -364,7 +364,7 @@ def _nothing_changed(built_from: BuiltFrom, manifest: Manifest, timings: tuple[t
     )
 
 
-def _manifest_path(request: BuildRequest) -> Path:
+def manifest_path(request: BuildRequest) -> Path:
     """One manifest per output folder, so building to two folders never deletes across them."""
     key = hashlib.sha256(str(request.output.resolve()).encode()).hexdigest()[:16]
     return request.cache / f"manifest-{key}.json"

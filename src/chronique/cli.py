@@ -1,4 +1,5 @@
-"""Command line: `chronique build` (the default of `python build.py`), `init`, `new`, `serve`, `related`.
+"""Command line: `chronique build` (the default of `python build.py`), `init`, `new`, `serve`, `related`,
+`tags`, `check`.
 
 Bad input never ends in a traceback: each problem is one `path:line: message`
 line on stderr and the exit status says whether the site was written.
@@ -79,6 +80,16 @@ def parser() -> argparse.ArgumentParser:
     tags.add_argument("--config", type=Path, help=CONFIG_HELP)
     tags.add_argument("--cache", type=Path, help=CACHE_HELP)
     tags.add_argument("--all", action="store_true", help="also list the tags not shown, and why (hidden, too rare)")
+    check = commands.add_parser(
+        "check", help="check a built site: links, feeds, sitemap, files as built",
+        description="Check the built site as a reader opening it from disk would find it: every internal link and "
+        "asset names a file of the site, fragments name an id, feeds and sitemap parse, and the files are those the "
+        "last build wrote, as it wrote them. Prints each problem on one line; exit status 1 if there is any.",
+    )
+    check.add_argument("--content", type=Path, help=CONTENT_HELP)
+    check.add_argument("--output", type=Path, help="the site to check (default: output: in site.yaml, else site)")
+    check.add_argument("--config", type=Path, help=CONFIG_HELP)
+    check.add_argument("--cache", type=Path, help=CACHE_HELP + "; it holds the manifest of each build")
     return root
 
 
@@ -115,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(options: argparse.Namespace) -> int:
     if options.command == "init":
         return run_init(options)
-    if options.command in ("build", "related", "tags", "serve", "new"):
+    if options.command in ("build", "related", "tags", "serve", "new", "check"):
         try:
             paths = _project_paths(options)
         except NoProject as error:
@@ -135,6 +146,8 @@ def _run(options: argparse.Namespace) -> int:
         return run_serve(options)
     if options.command == "new":
         return run_new(options)
+    if options.command == "check":
+        return run_check(options)
     parser().print_help()
     return EXIT_USAGE
 
@@ -229,6 +242,22 @@ def run_new(options: argparse.Namespace) -> int:
         return _fail(f"chronique: cannot create the article: {error.strerror or error}")
     print(path)
     return EXIT_OK
+
+
+def run_check(options: argparse.Namespace) -> int:
+    """Each problem of the built site on one line, then a summary; exit status 1 on any problem."""
+    from .check import check_site
+
+    request = BuildRequest(content=options.content, output=options.output, config=options.config,
+                           cache_folder=options.cache)
+    try:
+        report = check_site(request)
+    except BUILD_ERRORS as error:
+        return _fail(failure_message(error))
+    for problem in report.problems:
+        print(problem.located(options.output))
+    print(report.summary())
+    return EXIT_FAILED if report.problems else EXIT_OK
 
 
 def _enriched(options: argparse.Namespace) -> tuple[SiteConfig, Archive]:

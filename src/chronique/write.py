@@ -66,6 +66,11 @@ class FileRecord:
 Manifest = dict[str, FileRecord]
 
 
+def file_digest(data: bytes) -> str:
+    """What `FileRecord.digest` holds of a file's bytes: `chronique check` compares it to tell a hand edit."""
+    return hashlib.sha256(data).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class BuiltFrom:
     """What the build that wrote a manifest was made from (a digest of its inputs, see `uptodate`),
@@ -215,7 +220,7 @@ def write_site(
             for path, data in files.items():
                 status = targets[path].stat()
                 records[path] = FileRecord(
-                    hashlib.sha256(data).hexdigest(), status.st_size, status.st_mtime_ns, fingerprints.get(path, "")
+                    file_digest(data), status.st_size, status.st_mtime_ns, fingerprints.get(path, "")
                 )
             _write_manifest(manifest, records, built_from)
     return WriteReport(
