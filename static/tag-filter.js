@@ -8,8 +8,10 @@
   const status = document.getElementById("index-filter-status");
   const index = document.getElementById("tag-index");
   if (!box || !input || !status || !index) return;
+  // As chronique.text.fold: no accents, no case, the ligatures spelled out ("Œuvre" -> "oeuvre"); then
+  // apostrophes, hyphens and other signs as spaces, so that "cote d'i" finds "Côte d’Ivoire".
   const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+    .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   const items = [...index.querySelectorAll("li")].map((item) => [item, fold(item.querySelector("a").textContent)]);
   const groups = [...index.querySelectorAll(".tag-group")].reverse(); // inner groups before the outer ones
   const folds = [...index.querySelectorAll("details")];

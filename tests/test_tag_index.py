@@ -29,8 +29,8 @@ from test_browser_theme import serious_violations
 browser, context, tab = test_browser.browser, test_browser.context, test_browser.tab
 
 TOPICS = ["économie", "politique", "sport", "santé"]
-NAMES = ["Côte d'Ivoire", "Égypte", "Alassane Ouattara", "Macky Sall", "Abidjan", "Bamako", "Dakar", "Sénégal",
-         "Ouagadougou", "Niamey", "Kinshasa", "Lomé", "Nairobi", "Zanzibar", "Yaoundé", "Tunis"]
+NAMES = ["Côte d'Ivoire", "Égypte", "Cœur-de-Lion", "Alassane Ouattara", "Macky Sall", "Abidjan", "Bamako", "Dakar",
+         "Sénégal", "Ouagadougou", "Niamey", "Kinshasa", "Lomé", "Nairobi", "Zanzibar", "Yaoundé", "Tunis"]
 """Each named in several articles."""
 ONCE = ["Mombasa", "Kigali", "Harare", "Gaborone", "Windhoek", "Maputo"]
 """Each named in one article only."""
@@ -259,6 +259,10 @@ def test_the_filter_finds_names_whatever_their_case_and_accents_and_announces_th
     expect(tab.page.locator(".jump-links a:visible")).to_have_count(1)  # the other groups are hidden
     box.fill("EGYPTE")
     assert visible_names(tab) == ["Égypte"]
+    box.fill(" Coeur de ")  # ligature, hyphens and spaces aside
+    assert visible_names(tab) == ["Cœur-de-Lion"]
+    box.fill("cote d’i")
+    assert visible_names(tab) == ["Côte d'Ivoire"]
     box.fill("kigal")  # a name of a single article: its fold opens
     assert visible_names(tab) == ["Kigali"]
     assert tab.page.locator("#names details[open]").count() == 1
