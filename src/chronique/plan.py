@@ -19,6 +19,7 @@ from slugify import slugify
 from .config import SiteConfig
 from .links import alias_path
 from .model import Archive, Article, Problem, TagRecord
+from .text import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,42 @@ TOPIC_ARTICLES = 4
 
 
 @dataclass(frozen=True, slots=True)
+class TagGroup:
+    """A part of the tag index under its own heading: the topics, the names of one kind, or the
+    names under one letter."""
+
+    anchor: str
+    """Its id in the page, for the jump links: "topics", "names", "people", "names-b"..."""
+    kind: str
+    """What the template names it after: "topic", "names" (all of them), a `TagRecord.kind`
+    ("unknown" for the names of no known kind), or "letter" (then `letter` is its heading)."""
+    tags: tuple[Summary, ...]
+    """In the index's order: the most articles first."""
+    singles: tuple[Summary, ...] = ()
+    """Tags of a single article, by name: folded away in a large index."""
+    letter: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TagIndex:
+    """The tag index page: the topics, then the names found in the text; a large index (more than
+    `LARGE_TAG_INDEX` tags) folds away tags of a single article, splits the names by kind when
+    kinds are known (else by initial) and gets jump links and a filter box."""
+
+    topics: TagGroup | None
+    names: tuple[TagGroup, ...]
+    """One group of all names, or one per kind or initial in a large index."""
+    count: int
+    large: bool
+
+
+LARGE_TAG_INDEX = 60
+"""From this many tags on, the index is large (see `TagIndex`): a short one shows every tag at once."""
+NAME_KINDS = ("person", "place", "organisation", "unknown")
+"""The order of the names' groups by kind; "unknown" (names of no known kind) comes last."""
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     path: str
     template: str
@@ -154,7 +191,9 @@ def plan_site(archive: Archive, config: SiteConfig, stylesheet: str = "") -> tup
         newer = articles[index - 1] if index > 0 else None
         older = articles[index + 1] if index + 1 < len(articles) else None
         pages.append(_article_page(article, archive, by_slug, tag_summaries, newer, older))
-    pages.append(Page("tags.html", "tags.html", {"tags": tuple(map(summary, tags))}))
+    tag_list = tuple(map(summary, tags))
+    # `tags`, the flat list, is kept for themes whose own tags.html reads it.
+    pages.append(Page("tags.html", "tags.html", {"tags": tag_list, "index": tag_index(tag_list)}))
     for tag in tags:
         pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
         pages.append(Page(URLS.tag_feed(tag.name), "feed.xml",
@@ -198,6 +237,53 @@ def front_topics(tags: Sequence[Group], config: SiteConfig) -> tuple[Topic, ...]
         if tag is not None and not rule.hide:
             topics.append(Topic(summary(tag), tag.articles[:TOPIC_ARTICLES]))
     return tuple(topics)
+
+
+def tag_index(tags: Sequence[Summary]) -> TagIndex:
+    """`tags` (summaries with counts, in `group_by_tag`'s order) as the tag index shows them."""
+    topics = [tag for tag in tags if tag.origin != "entity"]
+    names = [tag for tag in tags if tag.origin == "entity"]
+    large = len(tags) > LARGE_TAG_INDEX
+    if not large:
+        name_groups = (TagGroup("names", "names", tuple(names)),) if names else ()
+        return TagIndex(TagGroup("topics", "topic", tuple(topics)) if topics else None, name_groups, len(tags), False)
+    if any(tag.kind != "unknown" for tag in names):
+        parts: dict[tuple[str, str], list[Summary]] = {(kind, ""): [] for kind in NAME_KINDS}
+        for tag in names:
+            parts[(tag.kind if tag.kind in NAME_KINDS else "unknown", "")].append(tag)
+    else:
+        parts = defaultdict(list)
+        for tag in sorted(names, key=lambda tag: _initial_order(tag.name)):  # stable: the index's order in a letter
+            parts[("letter", initial(tag.name))].append(tag)
+    name_groups = tuple(_folded(KIND_ANCHORS.get(kind) or _letter_anchor(letter), kind, members, letter)
+                        for (kind, letter), members in parts.items() if members)
+    return TagIndex(_folded("topics", "topic", topics) if topics else None, name_groups, len(tags), True)
+
+
+KIND_ANCHORS = {"person": "people", "place": "places", "organisation": "organisations", "unknown": "other-names"}
+OTHER_INITIAL = "#"
+"""The heading of names that begin with no letter (digits, signs), after Z."""
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under in the index, without its accent ("Égypte" -> "E")."""
+    first = next((character for character in fold(name) if character.isalnum()), "")
+    return first.upper() if first.isalpha() else OTHER_INITIAL
+
+
+def _initial_order(name: str) -> tuple[bool, str]:
+    letter = initial(name)
+    return letter == OTHER_INITIAL, letter
+
+
+def _letter_anchor(letter: str) -> str:
+    return "names-other" if letter == OTHER_INITIAL else f"names-{letter.lower()}"
+
+
+def _folded(anchor: str, kind: str, tags: Sequence[Summary], letter: str = "") -> TagGroup:
+    """A group of a large index, its tags of a single article apart and sorted by name."""
+    singles = sorted((tag for tag in tags if tag.count == 1), key=lambda tag: (fold(tag.name), tag.name))
+    return TagGroup(anchor, kind, tuple(tag for tag in tags if tag.count != 1), tuple(singles), letter)
 
 
 def alias_pages(

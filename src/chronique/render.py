@@ -220,7 +220,7 @@ def make_environment(
         absolute=lambda path: absolute_url(config, path),
         entry_id=lambda path: entry_id(config, path),
         news_article=lambda article, page_path, tags=(): news_article(article, config, page_path, tags),
-        kicker=lambda article: kicker(article, config),
+        kicker=lambda article, besides="": kicker(article, config, besides),
         credit_lines=credit_lines,
         standfirst=standfirst,
     )
@@ -268,13 +268,15 @@ def absolute_url(config: SiteConfig, path: str) -> str:
     return config.base_url + path if config.base_url else ""
 
 
-def kicker(article: Article, config: SiteConfig) -> str:
-    """The tag an article is shown under: its first `taxonomy:` topic (not hidden), else its first tag."""
-    for tag in article.tags:
+def kicker(article: Article, config: SiteConfig, besides: str = "") -> str:
+    """The tag an article is shown under: its first `taxonomy:` topic (not hidden), else its first tag;
+    never `besides`, the tag whose page lists it (which would only repeat the page's title)."""
+    tags = [tag for tag in article.tags if tag != besides]
+    for tag in tags:
         rule = config.taxonomy.get(tag)
         if rule is not None and not rule.hide:
             return tag
-    return article.tags[0] if article.tags else ""
+    return tags[0] if tags else ""
 
 
 WORDS_PER_MINUTE = 220
