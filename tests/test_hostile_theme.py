@@ -391,7 +391,11 @@ def test_a_failing_template_is_one_line_and_leaves_the_site_untouched(tmp_path: 
     with pytest.raises(InputError) as raised:
         build_site(BuildRequest(content=content, output=site, cwd=tmp_path))
     again = pickle.loads(pickle.dumps(raised.value))  # a forked renderer sends it back pickled
-    assert str(again) == str(raised.value) == err.strip()
+    assert str(again) == str(raised.value)
+    if case == "mutual include":  # either template may be where the stack runs out, at another depth
+        assert re.sub(r"^.*?:\d+: ", "", str(again)) == re.sub(r"^.*?:\d+: ", "", err.strip())
+    else:
+        assert str(again) == err.strip()
 
 
 def test_serve_reports_a_failing_template_and_keeps_the_last_good_site(tmp_path: Path) -> None:
