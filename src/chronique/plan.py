@@ -433,7 +433,8 @@ def group_by_tag(articles: Sequence[Article], records: Sequence[TagRecord] = ())
 
 
 def group_by_source(articles: Sequence[Article]) -> tuple[Group, ...]:
-    """Sources with at least one article, by name; the most frequent URL host stands for each."""
+    """Sources with at least one article, by slug; each shows its most frequent source URL (the
+    first in sort order on a tie)."""
     members: dict[str, list[Article]] = defaultdict(list)
     names: dict[str, str] = {}
     urls: dict[str, Counter[str]] = defaultdict(Counter)
