@@ -27,9 +27,10 @@ from .links import safe_url_filter
 from .load.press import CREDIT_SEPARATOR
 from .model import Article, InputError, Problem
 from .parallel import can_fork, forked
-from .plan import URLS, Page, Summary
+from .plan import Page, Summary
 from .text import fold
 from .typography import typeset_page
+from .urls import URLS
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""

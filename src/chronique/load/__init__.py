@@ -21,9 +21,10 @@ from typing import NamedTuple
 from ..config import BOILERPLATE, Undated
 from ..model import Article, InputError, Problem
 from ..parallel import process_pool
+from ..urls import make_slug
 from .body import clean_source, html_text, summarise
 from .boilerplate import drop_boilerplate
-from .common import JEKYLL_NAME, Parsed, date_at, make_slug
+from .common import JEKYLL_NAME, Parsed, date_at
 from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter

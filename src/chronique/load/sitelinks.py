@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..model import Article
+from ..urls import URLS
 from .common import JEKYLL_NAME
 
 _ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
@@ -89,7 +90,6 @@ def resolve_site_links(articles: Sequence[Article]) -> list[Article]:
     digest of its new body, since it is no longer a function of its file alone."""
     if not any(article.site_links for article in articles):
         return list(articles)
-    from ..plan import URLS  # here: plan knows where pages go; load only needs it for these links
     from ..render import relative_path
 
     urls = {id(article): URLS.article(article) for article in articles}
