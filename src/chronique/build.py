@@ -16,17 +16,19 @@ from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import load_archive
 from .model import InputError, Problem
-from .parallel import gc_paused
+from .parallel import PARALLELISM, Parallelism, gc_paused
 from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
+    WRITE_STEPS,
     BuiltFrom,
     Manifest,
     UnsafeOutput,
     WriteReport,
+    WriteSteps,
     check_output_dir,
     clear_interrupted_staging,
     read_manifest,
@@ -67,6 +69,10 @@ class BuildRequest:
     `project`), never beside the content folder, which may be read-only or shared."""
     drafts: bool = False
     """Publish drafts too (`draft: true`), as `serve` does."""
+    parallelism: Parallelism = PARALLELISM
+    """From how much work each stage uses other cores (tests lower it to try the parallel paths)."""
+    write_steps: WriteSteps = WRITE_STEPS
+    """How the writer puts each file in place (tests interrupt it)."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -255,13 +261,17 @@ def build_site(
             request.follow_symlinks,
             boilerplate=config.boilerplate,
             undated=config.undated,
+            parallelism=request.parallelism,
         ),
     )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     held = [] if request.future else held_back(loaded, now, request.drafts)
     published = publishable(loaded, None if request.future else now, request.drafts)
-    archive = clock.lap("enrich", enrich_cached(published, config, request.cache, memory, seal, not request.clean))
+    archive = clock.lap(
+        "enrich",
+        enrich_cached(published, config, request.cache, memory, seal, not request.clean, request.parallelism),
+    )
     assets = collect_static(theme)
     pages = plan_site(archive, config, assets.get("static/style.css", b"").decode("utf-8", "replace"))
     redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
@@ -271,7 +281,7 @@ def build_site(
     stale = [page for page in pages if page.path not in unchanged]
     compiled = None if request.clean else compiled_templates(request.cache, seal)
     files = clock.lap(
-        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled))
+        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled, request.parallelism))
     )
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 
@@ -287,7 +297,8 @@ def build_site(
     )
     written = clock.lap(
         "write",
-        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from),
+        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from,
+                   request.write_steps),
     )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
