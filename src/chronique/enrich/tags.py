@@ -89,7 +89,8 @@ def topic_tags(
 def _compile_flagged(
     taxonomy: tuple[tuple[str, tuple[str, ...]], ...], language: str
 ) -> tuple[tuple[str, tuple[tuple[tuple[str, bool], ...], ...]], ...]:
-    """Like `compile_taxonomy`, each stem with whether it is a content word (what `counts` holds)."""
+    """Each tag with its phrases' stems, in config order, each stem with whether it is a content
+    word (what `counts` holds); phrases with no stem left out."""
     return tuple(
         (tag, tuple(rule for rule in (tuple(stems(phrase, language)) for phrase in phrases) if rule))
         for tag, phrases in taxonomy
