@@ -113,7 +113,8 @@ def test_clean_ignores_the_cache(root: Path, monkeypatch) -> None:
 
     enriched = []
     original_enrich = chronique.enrich.enrich
-    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: enriched.append(1) or original_enrich(*args))
+    monkeypatch.setattr(chronique.enrich, "enrich",
+                        lambda *args, **options: enriched.append(1) or original_enrich(*args, **options))
     report = build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
     assert report.rendered == report.pages - data_files(root) and report.files.written == 0
     assert enriched == [1]  # not the stored result, though its inputs are the same
@@ -224,7 +225,8 @@ def test_incremental_build_equals_clean_build(
 def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkeypatch) -> None:
     import chronique.enrich
 
-    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: (_ for _ in ()).throw(AssertionError("enrich ran")))
+    monkeypatch.setattr(chronique.enrich, "enrich",
+                        lambda *args, **options: (_ for _ in ()).throw(AssertionError("enrich ran")))
     assert incremental(root).rendered == 0
     (root / "content" / "a03.md").touch()  # same bytes: still the same inputs
     assert incremental(root).rendered == 0
