@@ -3,13 +3,17 @@ immutable records."""
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from chronique.config import SiteConfig
+from chronique.load import load_archive
 from chronique.model import Archive, Article, Source
 from chronique.plan import group_by_source, group_by_tag, plan_site
 from conftest import build, site_problems, write_article
@@ -108,7 +112,6 @@ def test_a_built_site_links_each_colliding_tag_to_its_own_page(tmp_path: Path) -
 
 
 def test_new_article_takes_the_slug_load_would_make(tmp_path: Path) -> None:
-    from chronique.load import load_archive
     from chronique.new import create_article
 
     title = "Une très longue histoire " + "de coopération " * 8 + "entre les deux rives"
@@ -116,3 +119,55 @@ def test_new_article_takes_the_slug_load_would_make(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("slug:", "x-slug:").replace("draft: true", "draft: false"))
     (loaded,) = load_archive(tmp_path / "content").articles
     assert path.stem == loaded.slug
+
+
+# ---- records deeply immutable, and hashable
+
+FRONT_MATTER = """---
+title: Photos
+date: 2024-03-01
+photos: [un.jpg, deux.jpg]
+credits: {photo: [Ali, Zineb], lieu: Rabat}
+---
+
+Texte.
+"""
+
+
+def loaded_article(tmp_path: Path) -> Article:
+    (tmp_path / "photos.md").write_text(FRONT_MATTER, "utf-8")
+    (found,) = load_archive(tmp_path).articles
+    return found
+
+
+def test_front_matter_lists_and_mappings_cannot_be_changed_through_an_article(tmp_path: Path) -> None:
+    found = loaded_article(tmp_path)
+    assert found.extra["photos"] == ("un.jpg", "deux.jpg")
+    with pytest.raises(AttributeError):
+        found.extra["photos"].append("trois.jpg")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        found.extra["credits"]["lieu"] = "Paris"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        found.extra["nouveau"] = 1  # type: ignore[index]
+    assert found.extra["credits"] == {"photo": ("Ali", "Zineb"), "lieu": "Rabat"}
+    assert loaded_article(tmp_path) == found
+
+
+def test_articles_and_archives_hash_and_pickle(tmp_path: Path) -> None:
+    found = loaded_article(tmp_path)
+    again = pickle.loads(pickle.dumps(found))
+    assert again == found and hash(again) == hash(found)
+    assert again.extra == found.extra
+    archive = Archive((found,), {found.slug: ()}, {})
+    assert hash(archive) == hash(pickle.loads(pickle.dumps(archive)))
+    with pytest.raises(TypeError):
+        archive.related["autre"] = ()  # type: ignore[index]
+    assert archive.related == {found.slug: ()}
+
+
+def test_with_tags_is_a_replace_that_keeps_the_original(tmp_path: Path) -> None:
+    found = loaded_article(tmp_path)
+    tagged = found.with_tags(["Maroc"])  # type: ignore[arg-type]
+    assert tagged == dataclasses.replace(found, tags=("Maroc",))
+    assert tagged.tags == ("Maroc",) and found.tags == ()
+    assert hash(tagged) == hash(dataclasses.replace(found, tags=("Maroc",)))
