@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from chronique.analysis.capitals import find_runs, title_runs
 from chronique.build import BuildReport, BuildRequest, build_site
 from chronique.check import check_site
-from chronique.enrich.capitals import find_runs, title_runs
 from chronique.enrich.entities import Entities, entities_of, lower_case_sample
 
 REPO = Path(__file__).resolve().parents[1]

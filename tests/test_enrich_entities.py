@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from chronique.enrich.analysis import analyse
-from chronique.enrich.capitals import clean, is_title_case, lower_uses, run_of
+from chronique.analysis import analyse
+from chronique.analysis.capitals import clean, is_title_case, lower_uses, run_of
 from chronique.enrich.entities import entity_key
 from conftest import extract_entities
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from chronique.analysis import analyse
+from chronique.analysis.words import stems
 from chronique.config import SiteConfig, TagsConfig, TaxonomyRule, load_config
 from chronique.enrich import enrich
-from chronique.enrich.analysis import analyse, stack_terms, term_matrix
 from chronique.enrich.tags import assign_tags, display_names, tag_key, topic_tags
-from chronique.enrich.words import stems
+from chronique.enrich.terms import stack_terms, term_matrix
 from chronique.model import Article
 from conftest import extract_entities
 

@@ -46,7 +46,7 @@ LONG = "Commission nationale consultative des droits de l'homme et des libertés
 
 
 def test_tags_that_share_a_slug_get_pages_of_their_own() -> None:
-    # Names enrich keeps apart (see enrich.names.entity_key) that python-slugify makes one: a
+    # Names enrich keeps apart (see analysis.names.entity_key) that python-slugify makes one: a
     # transliteration, and long names alike in their first 80 characters.
     items = newest_first([
         article(1, ("北京", f"{LONG} du Maroc")), article(2, ("Bei Jing",)), article(3, (f"{LONG} de France", "Maroc")),

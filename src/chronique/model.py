@@ -95,17 +95,17 @@ class Teaser:
 @dataclass(frozen=True)
 class Analysis:
     """What enrich needs to know of one article on its own: its content stems with their weighted
-    counts, and its runs of capitalised words (see `enrich.analysis`)."""
+    counts, and its runs of capitalised words (see `chronique.analysis`)."""
 
     language: str
     """The language the stems are of: the article's own, else the site's when it was read."""
     terms: bytes
-    """The content stems of title and text, as int64 numbers (`enrich.analysis.term_id`)."""
+    """The content stems of title and text, as int64 numbers (`analysis.term_id`)."""
     weights: bytes
-    """The uses of each stem as float64, a title use counting more (`enrich.analysis.TITLE_WEIGHT`)."""
+    """The uses of each stem as float64, a title use counting more (`analysis.TITLE_WEIGHT`)."""
     title_runs: tuple[str, ...]
     text_runs: tuple[str, ...]
-    """Runs of capitalised words as `enrich.capitals.find_runs` gives them."""
+    """Runs of capitalised words as `analysis.capitals.find_runs` gives them."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Article:
     digest: str = field(default="", compare=False, repr=False)
     """sha256 of the file's bytes: with the code version, it fixes every field but slug and tags."""
     analysis: Analysis | None = field(default=None, compare=False, repr=False)
-    """Worked out from title, text and language when the file is read (`enrich.analysis`); not
+    """Worked out from title, text and language when the file is read (`chronique.analysis`); not
     compared nor fingerprinted, since those fields are."""
 
     def __post_init__(self) -> None:

@@ -35,8 +35,8 @@ from itertools import chain
 
 import numpy as np
 
+from .analysis.words import STOP_WORDS, WORD_RE, elided, normalise_quotes, stem
 from .config import SiteConfig
-from .enrich.words import STOP_WORDS, WORD_RE, elided, normalise_quotes, stem
 from .i18n import language as site_language
 from .model import Article
 from .text import fold_word

@@ -45,7 +45,7 @@ _WORDS = re.compile(r"[^\W_]+")
 
 @cache
 def name_key(name: str) -> str:
-    """What makes two tag or source names one, as for `enrich` (see `enrich.names.entity_key`):
+    """What makes two tag or source names one, as for `enrich` (see `analysis.names.entity_key`):
     case, accents and punctuation aside ("Côte-d'Ivoire" = "cote d ivoire"); a name of signs only
     is its own key ("+++")."""
     folded = fold(name)

@@ -13,15 +13,16 @@ from contextlib import ExitStack
 
 from scipy import sparse
 
+from ..analysis import analyse
 from ..config import SiteConfig
 from ..load.limits import tag_limit
 from ..model import Analysis, Archive, Article
 from ..parallel import PARALLELISM, Parallelism, forked, gc_paused
-from .analysis import analyse, stack_terms, term_matrix
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
 from .tags import assign_tags, topic_tags
 from .teasers import teaser_links
+from .terms import stack_terms, term_matrix
 
 __all__ = ["enrich"]
 

@@ -19,8 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..text import fold_word
-from .capitals import (
+from ..analysis.capitals import (
     NAME_PARTICLES,
     PARTICLES,
     SPLIT_PARTICLES,
@@ -32,8 +31,9 @@ from .capitals import (
     phrases_of,
     run_of,
 )
+from ..analysis.names import FIRST_NAMES, ORGANISATION_WORDS, TITLE_WORDS, entity_key, known_places
+from ..text import fold_word
 from .lexicon import Lexicon, build_lexicon, refine
-from .names import FIRST_NAMES, ORGANISATION_WORDS, TITLE_WORDS, entity_key, known_places
 
 __all__ = ["Entities", "Kind", "entities_of", "entity_key"]
 

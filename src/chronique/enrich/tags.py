@@ -18,13 +18,13 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
+from ..analysis import term_id
+from ..analysis.names import entity_key
+from ..analysis.words import stems
 from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
 from ..model import TagKind, TagOrigin, TagRecord
-from .analysis import term_id
 from .entities import Entities, renamed
-from .names import entity_key
-from .words import stems
 
 # Marks the end of the title in a stem sequence, so a two-word rule never spans title and text.
 BREAK = ""

@@ -344,7 +344,7 @@ def _parse_all(
 
 
 def _parse_one(relative: Path, data: bytes, digest: str, modified: datetime | None, rules: _Rules) -> Article | Problem:
-    from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
+    from ..analysis import analyse  # here, so that a build with nothing new never imports it
 
     try:
         with cpu_budget(rules.budget):
