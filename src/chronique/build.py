@@ -339,7 +339,7 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
     analysis and enrich modules: NumPy, SciPy, the stemmers), and read the parse cache into `memory`
     when the first build stopped after its survey. A long-lived process calls it after its first
     build, so that its first rebuild does not spend a second and a half on them."""
-    from .enrich import analysis  # noqa: F401
+    from . import analysis, enrich  # noqa: F401
 
     if not memory.language:
         try:

@@ -98,8 +98,8 @@ class Urls:
 
     tag_slugs: tuple[tuple[str, str], ...] = ()
     source_slugs: tuple[tuple[str, str], ...] = ()
-    _tags: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    _sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _tags: Mapping[str, str] = field(init=False, compare=False, repr=False)
+    _sources: Mapping[str, str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tags", dict(self.tag_slugs))
