@@ -45,7 +45,8 @@ class BuildRequest:
     content: Path = Path("seeds")
     output: Path = Path("site")
     config: Path | None = None
-    """site.yaml; None looks beside the content folder, then in the working directory."""
+    """site.yaml; None: the one in the content folder, else in its parent, else in the working
+    directory (`config.find_config`)."""
     strict: bool = False
     clean: bool = False
     """Ignore the cache: parse and render everything again."""

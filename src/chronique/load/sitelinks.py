@@ -93,7 +93,7 @@ def resolve_site_links(articles: Sequence[Article]) -> list[Article]:
     from ..render import relative_path
 
     urls = {id(article): URLS.article(article) for article in articles}
-    pages: dict[str, str] = {"": "index.html"}
+    pages: dict[str, str] = {"": URLS.home}
     for article in sorted(articles, key=lambda item: (item.published, item.origin.parts), reverse=True):
         for name in _names(article, urls[id(article)]):
             pages[page_key(name)] = urls[id(article)]  # the earliest article wins a name two share
