@@ -7,7 +7,7 @@ article, 3-5 Zipf-distributed tags from a pool of 200), written as YAML front-ma
 with `chronique.load.load_archive`. Reading is not part of the budget: it is timed and reported on
 its own, and its result is kept (a pickle beside the files, per code version) so that later runs
 skip it. Reading includes each article's analysis (its stem counts and runs of capitals, see
-`chronique.enrich.analysis`), which is done on every core as files are parsed and cached with them;
+`chronique.analysis`), which is done on every core as files are parsed and cached with them;
 its cost is also measured on its own, on one core, and reported, so that the whole cost of related
 lists and tags for a new archive is on the page: enrich + analysis / cores.
 
@@ -62,7 +62,7 @@ def prepare(count: int, work: Path, generator: Path) -> tuple[Path, float | None
     if not content.is_dir() or sum(1 for _ in content.iterdir()) != count:
         print(f"generating {count} articles in {content} ...", file=sys.stderr)
         generate(count, content, generator)
-    from chronique.enrich.analysis import analyse
+    from chronique.analysis import analyse
     from chronique.load import load_archive
 
     start = time.perf_counter()

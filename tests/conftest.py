@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pytest
 
+from chronique.analysis.capitals import find_runs, title_runs
 from chronique.build import BuildReport, BuildRequest, build_site
 from chronique.check import check_site
+from chronique.enrich.entities import Entities, entities_of, lower_case_sample
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -53,3 +56,10 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(SEEDS, root / "seeds")
     build(root / "seeds", root / "site")
     return root / "site"
+
+
+def extract_entities(documents: Sequence[tuple[str, str]], publishers: Collection[str] = ()) -> Entities:
+    """The entities of each (title, text), found as `enrich` finds them: `entities_of` on each
+    article's runs of capitals (those its analysis holds) and the archive's lower-case sample."""
+    runs = [(tuple(title_runs(title)), tuple(find_runs(text))) for title, text in documents]
+    return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)], publishers)

@@ -6,8 +6,10 @@ import random
 
 import pytest
 
-from chronique.enrich.capitals import clean, is_title_case, lower_uses, scan
-from chronique.enrich.entities import entity_key, extract_entities
+from chronique.analysis import analyse
+from chronique.analysis.capitals import clean, is_title_case, lower_uses, run_of
+from chronique.enrich.entities import entity_key
+from conftest import extract_entities
 
 
 def entities(*texts: str | tuple[str, str]) -> list[list[str]]:
@@ -231,8 +233,15 @@ def test_entities_do_not_depend_on_the_order_of_the_articles() -> None:
 # -- reading the text -------------------------------------------------------------------------------------------
 
 
+def runs_of(title: str, text: str) -> list:
+    """The runs of capitalised words of an article, title first, with their context, as enrich reads
+    them from the article's analysis."""
+    analysis = analyse(title, text, "fr")
+    return [run_of(raw, True) for raw in analysis.title_runs] + [run_of(raw, False) for raw in analysis.text_runs]
+
+
 def test_scan_tells_sentence_openings_places_articles_and_abbreviations() -> None:
-    runs = scan("", "Il vit en Russie. Paris attend M. Hassad et B. Retailleau, à Rabat, près de l'OTAN.").runs
+    runs = runs_of("", "Il vit en Russie. Paris attend M. Hassad et B. Retailleau, à Rabat, près de l'OTAN.")
     context = {run.text: (run.opens, run.before) for run in runs}
     assert context == {
         "Il": (True, ""),
@@ -250,7 +259,7 @@ def test_scan_tells_sentence_openings_places_articles_and_abbreviations() -> Non
 def test_a_title_case_headline_is_not_read_for_names() -> None:
     assert is_title_case("Frontex Unveils Next Steps For Closer Cooperation With Morocco")
     assert not is_title_case("Réunion de travail à Paris des ministres de l'Intérieur marocain et français")
-    assert [run.text for run in scan("Frontex Unveils Next Steps For Cooperation", "").runs] == []
+    assert [run.text for run in runs_of("Frontex Unveils Next Steps For Cooperation", "")] == []
 
 
 def test_urls_are_cleaned_and_lower_case_words_counted() -> None:

@@ -315,14 +315,13 @@ def test_related_lists_do_not_depend_on_input_order() -> None:
 def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Large archives extract entities in a forked child (parallel.forked): same result, errors raised."""
     import chronique.enrich as enrich_module
-    from chronique import parallel
+    from chronique.parallel import Parallelism
 
     texts = "M. Hassad à Rabat. Mohamed Hassad au Maroc."
     articles = [dataclasses.replace(a, text=f"{a.text} {texts}") for a in archive_of(5)]
     in_thread = enrich(articles, SiteConfig())
-    monkeypatch.setattr(enrich_module, "FORK_FROM", 0)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests may leave threads
-    assert enrich(articles, SiteConfig()) == in_thread
+    forking = Parallelism(entities_from=0, fork_beside_threads=True)  # other tests may leave threads
+    assert enrich(articles, SiteConfig(), parallelism=forking) == in_thread
     assert "Mohamed Hassad" in {tag for article in in_thread.articles for tag in article.tags}
 
     def broken(*_: object) -> None:
@@ -330,7 +329,7 @@ def test_entities_found_in_a_forked_process_are_those_found_in_a_thread(monkeypa
 
     monkeypatch.setattr(enrich_module, "entities_of", broken)
     with pytest.raises(ValueError, match="raised in process") as raised:
-        enrich(articles, SiteConfig())
+        enrich(articles, SiteConfig(), parallelism=forking)
     assert str(os.getpid()) not in str(raised.value)
 
 

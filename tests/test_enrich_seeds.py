@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from chronique.config import MinArticles, RelatedConfig, SiteConfig, load_config
 from chronique.enrich import enrich
-from chronique.enrich.entities import extract_entities
 from chronique.load import load_archive
 from chronique.model import Archive, Article
+from conftest import extract_entities
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -1,4 +1,4 @@
-"""enrich.words: the words every other part of enrich compares."""
+"""analysis.words: the words every other part of enrich compares."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chronique.enrich.analysis import TITLE_WEIGHT, analyse, term_id
-from chronique.enrich.capitals import run_of
-from chronique.enrich.words import STOP_WORDS, normalise_quotes, stem, stems, terms, words
+from chronique.analysis import TITLE_WEIGHT, analyse, term_id
+from chronique.analysis.capitals import run_of
+from chronique.analysis.words import STOP_WORDS, normalise_quotes, stem, stems, terms, words
 from chronique.text import fold
 
 

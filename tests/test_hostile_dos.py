@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from chronique.config import TagsConfig, TaxonomyRule
-from chronique.enrich.entities import extract_entities
 from chronique.enrich.tags import assign_tags, tag_key
 from chronique.load import load_archive, read_article
 from chronique.load.limits import FEED_BYTES, MAX_BYTES, MAX_TAGS
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, extract_entities
 
 FRONT = "---\ntitle: Hostile\ndate: 2024-01-01\n---\n\n"
 BODY = 6

@@ -139,7 +139,7 @@ def test_serve_answers_hostile_clients_and_keeps_serving(tmp_path: Path, capfd) 
 
 
 # Item 9: a build's worker processes. Enough articles that the build parses them in a process pool
-# (load.PARALLEL_FROM files) and renders half of its pages in a forked process (render.FORK_FROM pages).
+# (Parallelism.parse_from files) and renders half of its pages in a forked process (Parallelism.render_from pages).
 ARTICLES = 1000
 BUILD_BOUND_SECONDS = 60  # a bound for hangs, not a measure: builds here take a few seconds
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chronique import write as write_module
 from chronique.build import BuildRequest, build_site
+from chronique.write import WRITE_STEPS, WriteSteps
 from conftest import WORDS, write_article, write_small_archive
 
 
@@ -22,8 +22,8 @@ def snapshot(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def incremental(root: Path):
-    return build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root))
+def incremental(root: Path, write_steps: WriteSteps = WRITE_STEPS):
+    return build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, write_steps=write_steps))
 
 
 def data_files(root: Path) -> int:
@@ -113,13 +113,14 @@ def test_clean_ignores_the_cache(root: Path, monkeypatch) -> None:
 
     enriched = []
     original_enrich = chronique.enrich.enrich
-    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: enriched.append(1) or original_enrich(*args))
+    monkeypatch.setattr(chronique.enrich, "enrich",
+                        lambda *args, **options: enriched.append(1) or original_enrich(*args, **options))
     report = build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, clean=True))
     assert report.rendered == report.pages - data_files(root) and report.files.written == 0
     assert enriched == [1]  # not the stored result, though its inputs are the same
 
 
-def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path, monkeypatch) -> None:
+def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path) -> None:
     before = snapshot(root / "site")
     write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
     staged = []
@@ -130,17 +131,15 @@ def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path, 
         staged.append(original_stage(target, data, prefix))
         return staged[-1]
 
-    original_stage = write_module._stage
-    monkeypatch.setattr(write_module, "_stage", interrupted_stage)
+    original_stage = WRITE_STEPS.stage
     with pytest.raises(KeyboardInterrupt):
-        incremental(root)
+        incremental(root, WriteSteps(stage=interrupted_stage))
     assert snapshot(root / "site") == before  # no temporary file left behind either
-    monkeypatch.undo()
     incremental(root)
     assert "2024/12/nouvel-article.html" in snapshot(root / "site")
 
 
-def test_ctrl_c_during_the_renames_waits_for_them(root: Path, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_during_the_renames_waits_for_them(root: Path, tmp_path: Path) -> None:
     write_article(root / "content", "new.md", "Nouvel article", "2024-12-20")
     real_replace = os.replace
     sent = []
@@ -151,10 +150,8 @@ def test_ctrl_c_during_the_renames_waits_for_them(root: Path, tmp_path: Path, mo
             os.kill(os.getpid(), signal.SIGINT)
         real_replace(source, target)
 
-    monkeypatch.setattr(write_module.os, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        incremental(root)
-    monkeypatch.undo()
+        incremental(root, WriteSteps(replace=replace_then_interrupt))
     assert sent
     assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")  # complete, not half-renamed
 
@@ -228,7 +225,8 @@ def test_incremental_build_equals_clean_build(
 def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkeypatch) -> None:
     import chronique.enrich
 
-    monkeypatch.setattr(chronique.enrich, "enrich", lambda *args: (_ for _ in ()).throw(AssertionError("enrich ran")))
+    monkeypatch.setattr(chronique.enrich, "enrich",
+                        lambda *args, **options: (_ for _ in ()).throw(AssertionError("enrich ran")))
     assert incremental(root).rendered == 0
     (root / "content" / "a03.md").touch()  # same bytes: still the same inputs
     assert incremental(root).rendered == 0

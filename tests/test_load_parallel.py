@@ -7,16 +7,16 @@ from pathlib import Path
 from chronique import load
 from chronique.load import load_archive
 from chronique.load.files import ContentFiles
+from chronique.parallel import Parallelism
 
 
-def test_parallel_parse_equals_sequential(tmp_path: Path, monkeypatch) -> None:
+def test_parallel_parse_equals_sequential(tmp_path: Path) -> None:
     for n in range(40):
         day = f"2024-01-{1 + n % 28:02d}"
         (tmp_path / f"a{n:02d}.md").write_text(f"---\ntitle: Article {n}\ndate: {day}\n---\nTexte {n}.\n")
     (tmp_path / "bad.md").write_text("---\ntitle: Mauvais\ndate: 31/02/2024\n---\n")
     sequential = load_archive(tmp_path)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    parallel = load_archive(tmp_path)
+    parallel = load_archive(tmp_path, parallelism=Parallelism(parse_from=2))
     assert parallel == sequential
     [problem] = parallel.problems
     assert str(problem) == f"{tmp_path / 'bad.md'}:3: {problem.message}"

@@ -48,7 +48,7 @@ def test_unknown_keys_are_kept_in_file_order() -> None:
     assert item.extra_items == (
         ("layout", "wide"),
         ("weight", 3),
-        ("related_links", ["https://example.org/a", "https://example.org/b"]),
+        ("related_links", ("https://example.org/a", "https://example.org/b")),  # frozen: see model.frozen
     )
     assert item.extra["weight"] == 3
 

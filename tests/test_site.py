@@ -102,15 +102,15 @@ def test_same_input_gives_byte_identical_output(seed_site: Path, tmp_path: Path)
     assert [p for p in first if first[p] != second[p]] == []
 
 
-def test_pages_rendered_half_in_a_forked_process_are_the_same(seed_site: Path, tmp_path: Path, monkeypatch) -> None:
+def test_pages_rendered_half_in_a_forked_process_are_the_same(seed_site: Path, tmp_path: Path) -> None:
     """Large sites render half their pages in a child process (render.render_site): same bytes,
     and a template error there is raised here, naming the template."""
-    from chronique import parallel, render
+    from chronique.parallel import Parallelism
 
-    monkeypatch.setattr(render, "FORK_FROM", 2)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests may leave threads
+    # Forking beside threads: other tests may leave some.
+    forking = Parallelism(render_from=2, fork_beside_threads=True)
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    build(tmp_path / "seeds", tmp_path / "forked")
+    build(tmp_path / "seeds", tmp_path / "forked", parallelism=forking)
     forked = tmp_path / "forked"
     first = {p.relative_to(seed_site): p.read_bytes() for p in seed_site.rglob("*") if p.is_file()}
     assert first == {p.relative_to(forked): p.read_bytes() for p in forked.rglob("*") if p.is_file()}
@@ -118,7 +118,7 @@ def test_pages_rendered_half_in_a_forked_process_are_the_same(seed_site: Path, t
     templates.mkdir()
     (templates / "source.html").write_text("{{ no_such_variable }}\n", "utf-8")  # in the second half
     with pytest.raises(InputError, match=r"source\.html:1: while rendering sources/"):
-        build(tmp_path / "seeds", tmp_path / "broken")
+        build(tmp_path / "seeds", tmp_path / "broken", parallelism=forking)
 
 
 def test_english_site(tmp_path: Path) -> None:

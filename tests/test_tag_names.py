@@ -10,9 +10,10 @@ import pytest
 
 from chronique.config import SiteConfig, TagsConfig, TaxonomyRule
 from chronique.enrich import enrich
-from chronique.enrich.entities import Entities, extract_entities
+from chronique.enrich.entities import Entities
 from chronique.enrich.tags import assign_tags
 from chronique.model import Article, Source
+from conftest import extract_entities
 
 
 def found(*texts: str, publishers: tuple[str, ...] = ()) -> Entities:

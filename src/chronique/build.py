@@ -16,17 +16,19 @@ from .config import SiteConfig, find_config, load_config
 from .fingerprint import environment_digest, fingerprint_pages
 from .load import load_archive
 from .model import InputError, Problem
-from .parallel import gc_paused
+from .parallel import PARALLELISM, Parallelism, gc_paused
 from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
 from .uptodate import outputs_intact, survey_inputs
 from .write import (
+    WRITE_STEPS,
     BuiltFrom,
     Manifest,
     UnsafeOutput,
     WriteReport,
+    WriteSteps,
     check_output_dir,
     clear_interrupted_staging,
     read_manifest,
@@ -43,7 +45,8 @@ class BuildRequest:
     content: Path = Path("seeds")
     output: Path = Path("site")
     config: Path | None = None
-    """site.yaml; None looks beside the content folder, then in the working directory."""
+    """site.yaml; None: the one in the content folder, else in its parent, else in the working
+    directory (`config.find_config`)."""
     strict: bool = False
     clean: bool = False
     """Ignore the cache: parse and render everything again."""
@@ -67,6 +70,10 @@ class BuildRequest:
     `project`), never beside the content folder, which may be read-only or shared."""
     drafts: bool = False
     """Publish drafts too (`draft: true`), as `serve` does."""
+    parallelism: Parallelism = PARALLELISM
+    """From how much work each stage uses other cores (tests lower it to try the parallel paths)."""
+    write_steps: WriteSteps = WRITE_STEPS
+    """How the writer puts each file in place (tests interrupt it)."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -255,13 +262,17 @@ def build_site(
             request.follow_symlinks,
             boilerplate=config.boilerplate,
             undated=config.undated,
+            parallelism=request.parallelism,
         ),
     )
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     held = [] if request.future else held_back(loaded, now, request.drafts)
     published = publishable(loaded, None if request.future else now, request.drafts)
-    archive = clock.lap("enrich", enrich_cached(published, config, request.cache, memory, seal, not request.clean))
+    archive = clock.lap(
+        "enrich",
+        enrich_cached(published, config, request.cache, memory, seal, not request.clean, request.parallelism),
+    )
     assets = collect_static(theme)
     pages = plan_site(archive, config, assets.get("static/style.css", b"").decode("utf-8", "replace"))
     redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
@@ -271,7 +282,7 @@ def build_site(
     stale = [page for page in pages if page.path not in unchanged]
     compiled = None if request.clean else compiled_templates(request.cache, seal)
     files = clock.lap(
-        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled))
+        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled, request.parallelism))
     )
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 
@@ -287,7 +298,8 @@ def build_site(
     )
     written = clock.lap(
         "write",
-        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from),
+        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from,
+                   request.write_steps),
     )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
@@ -328,7 +340,7 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
     analysis and enrich modules: NumPy, SciPy, the stemmers), and read the parse cache into `memory`
     when the first build stopped after its survey. A long-lived process calls it after its first
     build, so that its first rebuild does not spend a second and a half on them."""
-    from .enrich import analysis  # noqa: F401
+    from . import analysis, enrich  # noqa: F401
 
     if not memory.language:
         try:

@@ -33,6 +33,7 @@ from . import __version__
 from .config import SiteConfig
 from .load import Loaded, ParseKey, Seen
 from .model import RELATED_COMPONENTS, Archive, Article, RelatedLink
+from .parallel import PARALLELISM, Parallelism
 from .seal import Seal
 from .write import replace_file
 
@@ -204,7 +205,13 @@ def enrich_inputs(articles: list[Article], config: SiteConfig) -> str:
 
 
 def enrich_cached(
-    articles: list[Article], config: SiteConfig, cache_dir: Path, memory: BuildMemory, seal: Seal, stored: bool = True
+    articles: list[Article],
+    config: SiteConfig,
+    cache_dir: Path,
+    memory: BuildMemory,
+    seal: Seal,
+    stored: bool = True,
+    parallelism: Parallelism = PARALLELISM,
 ) -> Archive:
     """`enrich`, or the previous build's result when its inputs are the same (from `memory`, else
     from the cache folder unless `stored` is false: a clean build).
@@ -219,7 +226,7 @@ def enrich_cached(
         return memory.enriched[1]
     from .enrich import enrich  # numpy and scipy load only when enrich has work to do
 
-    archive = enrich(articles, config)
+    archive = enrich(articles, config, parallelism=parallelism)
     memory.enriched = (key, archive)
     tags = {article.slug: article.tags for article in archive.articles}
     stored_result = (code_version(), key, tags, _pack(archive.related), archive.teasers, archive.tags)

@@ -43,7 +43,10 @@ EXIT_PIPE = 141  # as a shell reports a command ended by SIGPIPE
 FOLLOW_HELP = "also read articles that are symbolic links to files outside the content folder"
 THEME_HELP = "folder of your templates/ and static/ (default: theme: in site.yaml, else beside site.yaml)"
 CONTENT_HELP = "folder of articles (default: content: in site.yaml, else seeds)"
-CONFIG_HELP = "site.yaml (default: beside the content, then here)"
+CONFIG_HELP = (
+    "site.yaml (default: the one in --content's folder or its parent, else ./site.yaml, "
+    "else the one in seeds/)"
+)
 CACHE_HELP = "folder of the build cache (default: cache: in site.yaml, else .chronique-cache beside site.yaml or here)"
 
 

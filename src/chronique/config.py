@@ -196,7 +196,7 @@ MAX_CONFIG_BYTES = 1 << 20
 
 
 def find_config(content_dir: Path, cwd: Path) -> Path | None:
-    """site.yaml beside the content folder wins over one in the working directory."""
+    """The first site.yaml in `content_dir`, in its parent, else in `cwd`; None when there is none."""
     for folder in (content_dir, content_dir.parent, cwd):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():

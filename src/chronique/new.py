@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from slugify import slugify
+from .urls import make_slug
 
 
 def article_text(title: str, day: date, slug: str) -> str:
@@ -22,7 +22,7 @@ def article_text(title: str, day: date, slug: str) -> str:
 def create_article(content: Path, title: str, day: date) -> Path:
     """Write `<content>/<slug>.md` (never over an existing file) and return its path."""
     content.mkdir(parents=True, exist_ok=True)
-    stem = slugify(title, max_length=80, word_boundary=True) or "article"
+    stem = make_slug(title) or "article"  # the slug `load` would make of the title
     for number in range(1, 1000):
         slug = stem if number == 1 else f"{stem}-{number}"
         path = content / f"{slug}.md"

@@ -52,6 +52,30 @@ def can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
+@dataclass(frozen=True, slots=True)
+class Parallelism:
+    """From how much work each stage hands part of it to other cores. A build uses `PARALLELISM`;
+    tests pass lower thresholds to run the parallel paths on small inputs."""
+
+    parse_from: int = 200
+    """Files to parse from which `load` parses in a pool of processes: below it, starting the
+    workers costs more than it saves."""
+    entities_from: int = 2000
+    """Articles from which `enrich` extracts entities in a forked process (forking it and sending
+    its result back cost a few hundredths of a second)."""
+    render_from: int = 1000
+    """Pages from which `render` renders half of them in a forked process."""
+    fork_beside_threads: bool = False
+    """Fork even while other threads run. Never in a build (see `can_fork`): a test sets it when
+    threads other tests left behind would keep it from trying the forked path."""
+
+    def may_fork(self) -> bool:
+        return "fork" in multiprocessing.get_all_start_methods() if self.fork_beside_threads else can_fork()
+
+
+PARALLELISM = Parallelism()
+
+
 # Every process a build starts is a worker of this one (see `start_as_worker`): it ignores Ctrl-C,
 # which reaches this process too and makes it stop them, and it dies when this process dies, even
 # by `kill -9`, instead of staying blocked on a pipe nobody reads.

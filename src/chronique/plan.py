@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-from slugify import slugify
 
 from .config import SiteConfig
 from .links import alias_path
 from .model import Archive, Article, Problem, TagRecord
 from .text import fold
+from .urls import URLS, Urls, name_key, site_urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,97 +141,69 @@ class Page:
     context: Mapping[str, Any]
 
 
-@cache
-def slug_of(name: str) -> str:
-    return slugify(name, max_length=80, word_boundary=True) or "x"
-
-
-@dataclass(frozen=True, slots=True)
-class Urls:
-    """Where each kind of page lives, relative to the site root."""
-
-    def article(self, article: Article) -> str:
-        return f"{article.day.year:04d}/{article.day.month:02d}/{article.slug}.html"  # strftime: "1/01" for year 1
-
-    def tag(self, name: str) -> str:
-        return f"tags/{slug_of(name)}.html"
-
-    def tag_feed(self, name: str) -> str:
-        return f"tags/{slug_of(name)}.xml"
-
-    def source(self, name: str) -> str:
-        return f"sources/{slug_of(name)}.html"
-
-    def year(self, year: int) -> str:
-        return f"{year:04d}/index.html"
-
-    def month(self, year: int, month: int) -> str:
-        return f"{year:04d}/{month:02d}/index.html"
-
-
-URLS = Urls()
-
-
 def plan_site(archive: Archive, config: SiteConfig, stylesheet: str = "") -> tuple[Page, ...]:
     """Every page of the site, in a deterministic order. `stylesheet` is the theme's style.css,
     which the not-found page carries in itself (see templates/404.html)."""
     articles = archive.articles
     by_slug = {article.slug: article for article in articles}
-    tags = group_by_tag(articles, archive.tags)
-    sources = group_by_source(articles)
+    urls = site_urls(articles)
+    tags = group_by_tag(articles, archive.tags, urls)
+    sources = group_by_source(articles, urls)
     years = group_by_month(articles)
 
     pages: list[Page] = []
-    pages += _listing_pages("index.html", "page/{n}.html", "index.html", articles, config.per_page, {})
+    pages += _listing_pages(urls.home, urls.home_page, "index.html", articles, config.per_page, {})
     pages[0] = Page(pages[0].path, pages[0].template, {**pages[0].context, "topics": front_topics(tags, config)})
     tag_summaries = {tag.name: summary(tag, count=False) for tag in tags}
     for index, article in enumerate(articles):
         newer = articles[index - 1] if index > 0 else None
         older = articles[index + 1] if index + 1 < len(articles) else None
-        pages.append(_article_page(article, archive, by_slug, tag_summaries, newer, older))
+        pages.append(_article_page(article, archive, by_slug, tag_summaries, newer, older, urls))
     tag_list = tuple(map(summary, tags))
     # `tags`, the flat list, is kept for themes whose own tags.html reads it.
-    pages.append(Page("tags.html", "tags.html", {"tags": tag_list, "index": tag_index(tag_list)}))
+    pages.append(Page(urls.tags, "tags.html", {"tags": tag_list, "index": tag_index(tag_list)}))
     for tag in tags:
-        pages += _group_pages(tag, URLS.tag(tag.name), f"tags/{tag.slug}/{{n}}.html", "tag.html", "tag", config)
-        pages.append(Page(URLS.tag_feed(tag.name), "feed.xml",
+        pages += _group_pages(tag, urls.tag(tag.name), urls.tag_page(tag.name), "tag.html", "tag", config)
+        pages.append(Page(urls.tag_feed(tag.name), "feed.xml",
                           {"articles": tag.articles[: config.feed_size], "tag": summary(tag, count=False)}))
-    pages.append(Page("sources.html", "sources.html", {"sources": tuple(map(summary, sources))}))
+    pages.append(Page(urls.sources, "sources.html", {"sources": tuple(map(summary, sources))}))
     for source in sources:
         pages += _group_pages(
-            source, URLS.source(source.name), f"sources/{source.slug}/{{n}}.html", "source.html", "source", config
+            source, urls.source(source.name), urls.source_page(source.name), "source.html", "source", config
         )
     counts = {year: {month: len(items) for month, items in months.items()} for year, months in years.items()}
-    pages.append(Page("archives.html", "archives.html", {"years": counts}))
+    pages.append(Page(urls.archives, "archives.html", {"years": counts}))
     for year, months in years.items():
-        pages.append(Page(URLS.year(year), "year.html", {"year": year, "months": months}))
+        pages.append(Page(urls.year(year), "year.html", {"year": year, "months": months}))
         for month, month_articles in months.items():
-            pages.append(Page(URLS.month(year, month), "month.html",
+            pages.append(Page(urls.month(year, month), "month.html",
                               {"year": year, "month": month, "articles": month_articles}))
-    pages.append(Page("feed.xml", "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
+    pages.append(Page(urls.feed, "feed.xml", {"articles": articles[: config.feed_size], "tag": None}))
     # The search index's scripts are data, made by `search_index.build_search_index`, not pages.
-    pages.append(Page("search.html", "search.html", {}))
+    pages.append(Page(urls.search, "search.html", {}))
     # The not-found page finds the site's root in a missing address by the site's own first folders.
     top_level = sorted({page.path.split("/", 1)[0] for page in pages if "/" in page.path} | {"static", "search"})
-    pages.append(Page("404.html", "404.html", {"stylesheet": stylesheet, "top_level": top_level}))
+    pages.append(Page(urls.not_found, "404.html", {"stylesheet": stylesheet, "top_level": top_level}))
     if config.base_url:
-        pages.append(Page("sitemap.xml", "sitemap.xml", {
+        pages.append(Page(urls.sitemap, "sitemap.xml", {
             "articles": articles,
             "tags": tuple(summary(tag, count=False) for tag in tags),
             "sources": tuple(summary(source, count=False) for source in sources),
         }))
-        pages.append(Page("robots.txt", "robots.txt", {}))
+        pages.append(Page(urls.robots, "robots.txt", {}))
     check_unique(page.path for page in pages)
     sections = Sections(tags=bool(tags), sources=bool(sources), archives=bool(years))
-    return tuple(Page(page.path, page.template, {**page.context, "sections": sections}) for page in pages)
+    # `urls` in every page's context: templates link with it, and a page's fingerprint covers it.
+    return tuple(Page(page.path, page.template, {**page.context, "sections": sections, "urls": urls})
+                 for page in pages)
 
 
 def front_topics(tags: Sequence[Group], config: SiteConfig) -> tuple[Topic, ...]:
     """The shown `taxonomy:` topics that have articles, in site.yaml's order, with their latest ones."""
-    by_slug = {tag.slug: tag for tag in tags}
+    by_key = {name_key(tag.name): tag for tag in tags}
     topics = []
     for name, rule in config.taxonomy.items():
-        tag = by_slug.get(slug_of(name))
+        tag = by_key.get(name_key(name))
         if tag is not None and not rule.hide:
             topics.append(Topic(summary(tag), tag.articles[:TOPIC_ARTICLES]))
     return tuple(topics)
@@ -341,6 +311,7 @@ def _article_page(
     tags: Mapping[str, Summary],
     newer: Article | None,
     older: Article | None,
+    urls: Urls,
 ) -> Page:
     related = tuple(by_slug[link.slug] for link in archive.related.get(article.slug, ()) if link.slug in by_slug)
     teasers = tuple(
@@ -349,7 +320,7 @@ def _article_page(
     )
     # The article's tags with their origin and kind, for its JSON-LD (`render.news_article`).
     article_tags = tuple(tags[name] for name in dict.fromkeys(article.tags) if name in tags)
-    return Page(URLS.article(article), "article.html",
+    return Page(urls.article(article), "article.html",
                 {"article": article, "related": related, "teasers": teasers, "article_tags": article_tags,
                  "newer": newer, "older": older})
 
@@ -409,46 +380,55 @@ def _listing_pages(
     return pages
 
 
-def group_by_tag(articles: Sequence[Article], records: Sequence[TagRecord] = ()) -> tuple[Group, ...]:
-    """One group per tag slug, in the tag index's order: as `records` lists them (topics, then
-    entities, the most articles first: see `TagRecord.index_order`), then any tag no record
-    describes (an archive `enrich` did not make: taken for a topic) by article count, then name."""
+def group_by_tag(
+    articles: Sequence[Article], records: Sequence[TagRecord] = (), urls: Urls | None = None
+) -> tuple[Group, ...]:
+    """One group per tag (names equal but for case, accents and spacing are one: see
+    `urls.name_key`), in the tag index's order: as `records` lists them (topics, then entities, the
+    most articles first: see `TagRecord.index_order`), then any tag no record describes (an archive
+    `enrich` did not make: taken for a topic) by article count, then slug. `urls`: the site's
+    (`urls.site_urls(articles)` when not given)."""
+    urls = site_urls(articles) if urls is None else urls
     members: dict[str, list[Article]] = defaultdict(list)
     names: dict[str, str] = {}
     for article in articles:
         for name in dict.fromkeys(article.tags):
-            slug = slug_of(name)
-            names.setdefault(slug, name)
-            if not members[slug] or members[slug][-1] is not article:
-                members[slug].append(article)
+            key = name_key(name)
+            names.setdefault(key, name)
+            if not members[key] or members[key][-1] is not article:
+                members[key].append(article)
     described: dict[str, tuple[int, TagRecord]] = {}
     for position, record in enumerate(records):
-        described.setdefault(slug_of(record.name), (position, record))
+        described.setdefault(name_key(record.name), (position, record))
     groups = []
-    for slug, items in members.items():
-        position, record = described.get(slug, (len(records), None))
+    for key, items in members.items():
+        position, record = described.get(key, (len(records), None))
         origin, kind = (record.origin, record.kind) if record else ("explicit", "unknown")
-        groups.append(((position, -len(items), slug), Group(names[slug], slug, tuple(items), "", origin, kind)))
+        slug = urls.tag_slug(names[key])
+        groups.append(((position, -len(items), slug), Group(names[key], slug, tuple(items), "", origin, kind)))
     return tuple(group for _, group in sorted(groups, key=lambda item: item[0]))
 
 
-def group_by_source(articles: Sequence[Article]) -> tuple[Group, ...]:
-    """Sources with at least one article, by name; the most frequent URL host stands for each."""
+def group_by_source(articles: Sequence[Article], urls: Urls | None = None) -> tuple[Group, ...]:
+    """Sources with at least one article (names equal but for case, accents and spacing are one),
+    by slug; each shows its most frequent source URL (the first in sort order on a tie). `urls`:
+    the site's (`urls.site_urls(articles)` when not given)."""
+    urls = site_urls(articles) if urls is None else urls
     members: dict[str, list[Article]] = defaultdict(list)
     names: dict[str, str] = {}
-    urls: dict[str, Counter[str]] = defaultdict(Counter)
+    addresses: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         name = article.source.name
         if not name:
             continue
-        slug = slug_of(name)
-        names.setdefault(slug, name)
-        members[slug].append(article)
+        key = name_key(name)
+        names.setdefault(key, name)
+        members[key].append(article)
         if article.source.url:
-            urls[slug][article.source.url] += 1
+            addresses[key][article.source.url] += 1
     groups = [
-        Group(names[slug], slug, tuple(items), _most_common(urls[slug]))
-        for slug, items in members.items()
+        Group(names[key], urls.source_slug(names[key]), tuple(items), _most_common(addresses[key]))
+        for key, items in members.items()
     ]
     return tuple(sorted(groups, key=lambda group: group.slug))
 

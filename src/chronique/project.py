@@ -57,11 +57,12 @@ def project_paths(
 ) -> ProjectPaths:
     """The folders of a command: the options given win, then site.yaml's keys, then the defaults.
 
-    site.yaml is `config`, else the one found beside `content` (see `find_config`), else the one in
-    `cwd`, else, for the sample archive, the one beside seeds/. Raises NoProject when none of them
-    names an existing content folder (`to_create`: a content folder named by the options or by
-    site.yaml may be missing, for `chronique new` to make), InputError for a site.yaml that does not
-    load, and OSError naming a content folder that cannot be listed."""
+    site.yaml is `config`; else, when `content` is given, the one in it, in its parent or in `cwd`
+    (see `find_config`); else the one in `cwd`; else, for the sample archive, the one in seeds/.
+    Raises NoProject when none of them names an existing content folder (`to_create`: a content
+    folder named by the options or by site.yaml may be missing, for `chronique new` to make),
+    InputError for a site.yaml that does not load, and OSError naming a content folder that cannot
+    be listed."""
     if content is not None and content.is_dir():
         check_content(content)  # before site.yaml is looked for in it
     if config is None:

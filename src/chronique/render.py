@@ -26,10 +26,11 @@ from .i18n import language
 from .links import safe_url_filter
 from .load.press import CREDIT_SEPARATOR
 from .model import Article, InputError, Problem
-from .parallel import can_fork, forked
-from .plan import URLS, Page, Summary
+from .parallel import PARALLELISM, Parallelism, forked
+from .plan import Page, Summary
 from .text import fold
 from .typography import typeset_page
+from .urls import URLS
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""
@@ -97,21 +98,19 @@ def theme_for(folder: Path, content_dir: Path) -> Theme:
     )
 
 
-# From this many pages, half are rendered in a forked process (see `parallel.forked`).
-FORK_FROM = 1000
-
-
 def render_site(
     pages: Sequence[Page],
     config: SiteConfig,
     theme: Theme,
     progress: Progress = lambda pages: pages,
     compiled: jinja2.BytecodeCache | None = None,
+    parallelism: Parallelism = PARALLELISM,
 ) -> dict[str, bytes]:
     """Render every page (`progress` wraps the pages this process renders itself); a template error
     raises InputError naming the template and line, the first in page order. Templates compiled
-    once are kept in the bytecode cache `compiled` (compiling the theme takes a sixth of a second)."""
-    if len(pages) < FORK_FROM or not can_fork():  # two threads would only take turns
+    once are kept in the bytecode cache `compiled` (compiling the theme takes a sixth of a second).
+    From `parallelism.render_from` pages, half are rendered in a forked process (`parallel.forked`)."""
+    if len(pages) < parallelism.render_from or not parallelism.may_fork():  # two threads would only take turns
         return _render_pages(progress(pages), config, theme, compiled)
     half = len(pages) // 2
     with forked(_render_pages, pages[half:], config, theme, compiled) as second:

@@ -35,12 +35,12 @@ from itertools import chain
 
 import numpy as np
 
+from .analysis.words import STOP_WORDS, WORD_RE, elided, normalise_quotes, stem
 from .config import SiteConfig
-from .enrich.words import STOP_WORDS, WORD_RE, elided, normalise_quotes, stem
 from .i18n import language as site_language
 from .model import Article
-from .plan import URLS
 from .text import fold_word
+from .urls import URLS
 
 VERSION = 2
 

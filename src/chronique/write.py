@@ -188,13 +188,16 @@ def write_site(
     fingerprints: Mapping[str, str],
     previous: Manifest | None = None,
     built_from: BuiltFrom | None = None,
+    steps: WriteSteps | None = None,
 ) -> WriteReport:
     """Make `output` hold exactly `files` plus the `keep` files already there from a previous build.
 
     `fingerprints` are recorded in the manifest beside each file, and `built_from` with them;
     `previous` is the manifest as the caller already read it (read here when not given). Files a
-    user put there by hand and no manifest lists are left alone.
+    user put there by hand and no manifest lists are left alone. `steps`: how each file is put in
+    place (`WRITE_STEPS` when not given).
     """
+    steps = WRITE_STEPS if steps is None else steps
     root = output.resolve()
     targets = {path: _target(root, path) for path in files}
     previous = read_manifest(manifest)[0] if previous is None else previous
@@ -206,7 +209,7 @@ def write_site(
         staged: dict[str, Path] = {}
         try:
             for path in sorted(changed):
-                staged[path] = _stage(targets[path], changed[path], prefix)
+                staged[path] = steps.stage(targets[path], changed[path], prefix)
         except BaseException:
             for temporary in staged.values():
                 temporary.unlink(missing_ok=True)
@@ -215,7 +218,7 @@ def write_site(
         records = {path: keep[path] for path in keep}
         with _interrupts_deferred():
             for path, temporary in staged.items():
-                os.replace(temporary, targets[path])
+                steps.replace(temporary, targets[path])
             deleted = sum(_delete(root, path) for path in stale)
             for path, data in files.items():
                 status = targets[path].stat()
@@ -261,6 +264,18 @@ def _stage(target: Path, data: bytes, prefix: str) -> Path:
             raise OSError(error.errno, error.strerror, str(target)) from error
         raise
     return Path(temporary)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSteps:
+    """The two steps that put a file in place: written beside its target, then renamed over it.
+    A build uses `WRITE_STEPS`; tests pass steps that are interrupted."""
+
+    stage: Callable[[Path, bytes, str], Path] = _stage
+    replace: Callable[[Path, Path], None] = os.replace
+
+
+WRITE_STEPS = WriteSteps()
 
 
 # A staged file: mkstemp's eight random characters after the build's id (none before markers were).

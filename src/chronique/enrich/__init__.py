@@ -13,25 +13,23 @@ from contextlib import ExitStack
 
 from scipy import sparse
 
+from ..analysis import analyse
 from ..config import SiteConfig
 from ..load.limits import tag_limit
 from ..model import Analysis, Archive, Article
-from ..parallel import can_fork, forked, gc_paused
-from .analysis import analyse, stack_terms, term_matrix
+from ..parallel import PARALLELISM, Parallelism, forked, gc_paused
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
 from .tags import assign_tags, topic_tags
 from .teasers import teaser_links
+from .terms import stack_terms, term_matrix
 
 __all__ = ["enrich"]
 
-# From this many articles, entity extraction is worth a process of its own (forking it and sending
-# its result back cost a few hundredths of a second).
-FORK_FROM = 2000
-
-
 @gc_paused
-def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = TUNING) -> Archive:
+def enrich(
+    articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = TUNING, parallelism: Parallelism = PARALLELISM
+) -> Archive:
     """Final tags, related articles and teaser links for a whole archive; articles newest first.
 
     Tags: the article's own, then the taxonomy's (config order), then named entities (most
@@ -39,7 +37,8 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
     record (origin, kind, variants, why it is shown or not) in `Archive.tags`.
     Related: see `related.search`; entities count in the score even when they are not
     shown as tags. Drafts are never the target of a related or teaser link. `tuning` holds the
-    related-article settings that site.yaml does not expose (for bench/related_quality.py).
+    related-article settings that site.yaml does not expose (for bench/related_quality.py);
+    `parallelism.entities_from`, from how many articles entities are found in a forked process.
     """
     ordered = sorted(articles, key=lambda article: article.sort_key, reverse=True)
     slugs = Counter(article.slug for article in ordered)
@@ -58,7 +57,7 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         sample = [fields[number][1] for number in lower_case_sample(fields)]
         publishers = _publishers(ordered, config)
         # Started first: `beside` has no thread yet, so this process may still fork.
-        if len(ordered) >= FORK_FROM and can_fork():  # a core of its own
+        if len(ordered) >= parallelism.entities_from and parallelism.may_fork():  # a core of its own
             entities = children.enter_context(forked(entities_of, runs, sample, publishers))
         else:  # overlapping what the main thread does without the GIL
             entities = beside.submit(entities_of, runs, sample, publishers).result

@@ -19,8 +19,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..text import fold_word
-from .capitals import (
+from ..analysis.capitals import (
     NAME_PARTICLES,
     PARTICLES,
     SPLIT_PARTICLES,
@@ -28,16 +27,15 @@ from .capitals import (
     RawRun,
     Run,
     capital_uses,
-    find_runs,
     lower_uses,
     phrases_of,
     run_of,
-    title_runs,
 )
+from ..analysis.names import FIRST_NAMES, ORGANISATION_WORDS, TITLE_WORDS, entity_key, known_places
+from ..text import fold_word
 from .lexicon import Lexicon, build_lexicon, refine
-from .names import FIRST_NAMES, ORGANISATION_WORDS, TITLE_WORDS, entity_key, known_places
 
-__all__ = ["Entities", "Kind", "entity_key", "extract_entities"]
+__all__ = ["Entities", "Kind", "entities_of", "entity_key"]
 
 # An entity becomes a tag when mentioned this often, or once in the title: a single passing mention
 # ("en présence de M. Patrick Calvar") does not make an article about it, and one-off mentions are
@@ -91,20 +89,13 @@ class _Name:
     in_title: bool
 
 
-def extract_entities(documents: Sequence[tuple[str, str]], publishers: Collection[str] = ()) -> Entities:
-    """The entities of each (title, text), judged against the whole archive, short forms merged,
-    variants of one name merged, the archive's own `publishers` (source names, the site's title)
-    left out.
-
-    `enrich` calls `entities_of` with the runs of capitals each article's analysis holds."""
-    runs = [(title_runs(title), find_runs(text)) for title, text in documents]
-    return entities_of(runs, [documents[number][1] for number in lower_case_sample(documents)], publishers)
-
-
 def entities_of(
     runs: Sequence[tuple[Sequence[RawRun], Sequence[RawRun]]], sample: Sequence[str], publishers: Collection[str] = ()
 ) -> Entities:
-    """`extract_entities` given each document's runs, and the texts of its `lower_case_sample`.
+    """The entities of each document (title, text), judged against the whole archive, short forms
+    merged, variants of one name merged, the archive's own `publishers` (source names, the site's
+    title) left out; given each document's runs (`capitals.title_runs` and `capitals.find_runs`,
+    as the article's analysis holds them) and the texts of its `lower_case_sample`.
 
     Needs no more than that, so that it can run in another process at little cost.
     """

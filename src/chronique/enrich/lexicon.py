@@ -12,9 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..text import fold_word
-from .capitals import ARTICLES, PARTICLES, PLACE_WORDS, SPLIT_PARTICLES, Phrase
-from .names import (
+from ..analysis.capitals import ARTICLES, PARTICLES, PLACE_WORDS, SPLIT_PARTICLES, Phrase
+from ..analysis.names import (
     COMMON_CAPITALISED,
     FIRST_NAMES,
     MONTHS_AND_DAYS,
@@ -23,7 +22,8 @@ from .names import (
     entity_key,
     known_places,
 )
-from .words import STOP_WORDS
+from ..analysis.words import STOP_WORDS
+from ..text import fold_word
 
 MAX_WORDS = 6
 # Roman numerals, also as ordinals: "VI", "XVIe", "Ier". Never a name alone.

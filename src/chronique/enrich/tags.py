@@ -18,13 +18,13 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
+from ..analysis import term_id
+from ..analysis.names import entity_key
+from ..analysis.words import stems
 from ..config import TagsConfig, TaxonomyRule
 from ..load.limits import MAX_TAGS
 from ..model import TagKind, TagOrigin, TagRecord
-from .analysis import term_id
 from .entities import Entities, renamed
-from .names import entity_key
-from .words import stems
 
 # Marks the end of the title in a stem sequence, so a two-word rule never spans title and text.
 BREAK = ""
@@ -39,46 +39,6 @@ def tag_key(name: str) -> str:
     return entity_key(name)
 
 
-def compile_taxonomy(taxonomy: Mapping[str, Sequence[str]], language: str) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
-    """Each tag with the stem sequences that mark it, in config order."""
-    return _compile(tuple((tag, tuple(words)) for tag, words in taxonomy.items()), language)
-
-
-@lru_cache(maxsize=32)
-def _compile(
-    taxonomy: tuple[tuple[str, tuple[str, ...]], ...], language: str
-) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
-    compiled = []
-    for tag, phrases in taxonomy:
-        rules = tuple(rule for rule in (tuple(s for s, _ in stems(phrase, language)) for phrase in phrases) if rule)
-        compiled.append((tag, rules))
-    return tuple(compiled)
-
-
-def taxonomy_tags(rules: Sequence[tuple[str, Sequence[Rule]]], sequence: Sequence[str]) -> list[str]:
-    """The tags whose rules occur in `sequence` (consecutive stems for a phrase), in config order."""
-    single = set(sequence)
-    return [
-        tag
-        for tag, tag_rules in rules
-        if any(rule[0] in single and (len(rule) == 1 or _occurs(rule, sequence)) for rule in tag_rules)
-    ]
-
-
-def _occurs(rule: Rule, sequence: Sequence[str]) -> bool:
-    # list.index finds each occurrence of the first stem in C; only those are compared.
-    size = len(rule)
-    start = 0
-    try:
-        while True:
-            start = sequence.index(rule[0], start)
-            if tuple(sequence[start : start + size]) == rule:
-                return True
-            start += 1
-    except ValueError:
-        return False
-
-
 def topic_tags(
     taxonomy: Mapping[str, Sequence[str]],
     counts: sparse.spmatrix,
@@ -86,7 +46,8 @@ def topic_tags(
     fields: Sequence[tuple[str, str]],
     languages: Sequence[str],
 ) -> list[list[str]]:
-    """The taxonomy tag keys of each article (title, text), in config order, as `taxonomy_tags` finds them.
+    """The taxonomy tag keys of each article (title, text), in config order: a tag's when one of its
+    phrases occurs in the title or the text, stem for stem (consecutive stems, language by language).
 
     Built for speed on large archives: `counts` (articles × `vocabulary`, the content stems of title
     and text, as `analysis.term_matrix` lays them out) already says which articles hold a word, so a
@@ -128,7 +89,8 @@ def topic_tags(
 def _compile_flagged(
     taxonomy: tuple[tuple[str, tuple[str, ...]], ...], language: str
 ) -> tuple[tuple[str, tuple[tuple[tuple[str, bool], ...], ...]], ...]:
-    """Like `compile_taxonomy`, each stem with whether it is a content word (what `counts` holds)."""
+    """Each tag with its phrases' stems, in config order, each stem with whether it is a content
+    word (what `counts` holds); phrases with no stem left out."""
     return tuple(
         (tag, tuple(rule for rule in (tuple(stems(phrase, language)) for phrase in phrases) if rule))
         for tag, phrases in taxonomy

@@ -6,9 +6,9 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from ..analysis.words import normalise_quotes
 from ..model import Teaser, TeaserLink
 from ..text import fold
-from .words import normalise_quotes
 
 # A cut teaser title shorter than this matches too many titles to be trusted ("Tourisme au Maroc").
 MIN_PREFIX = 20

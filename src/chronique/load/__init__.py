@@ -20,10 +20,11 @@ from typing import NamedTuple
 
 from ..config import BOILERPLATE, Undated
 from ..model import Article, InputError, Problem
-from ..parallel import process_pool
+from ..parallel import PARALLELISM, Parallelism, process_pool
+from ..urls import make_slug
 from .body import clean_source, html_text, summarise
 from .boilerplate import drop_boilerplate
-from .common import JEKYLL_NAME, Parsed, date_at, make_slug
+from .common import JEKYLL_NAME, Parsed, date_at
 from .discover import discover
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
@@ -225,6 +226,7 @@ def load_archive(
     budget: float = READ_BUDGET,
     boilerplate: Sequence[str] = BOILERPLATE,
     undated: Undated = "warn-and-keep",
+    parallelism: Parallelism = PARALLELISM,
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -238,7 +240,8 @@ def load_archive(
     (symbolic links to files elsewhere); any other article file is a Problem. Each file may take
     `budget` CPU seconds to read (see `limits.cpu_budget`). `boilerplate` and `undated` are
     site.yaml's (see `config.SiteConfig`): an article dated by its file's modification time is
-    never reused by its bytes alone, as its date is not in them.
+    never reused by its bytes alone, as its date is not in them. `parallelism.parse_from`: from how
+    many files to parse a pool of processes parses them.
     """
     known, seen = known or {}, seen or {}
     found = discover(content_dir)
@@ -280,7 +283,7 @@ def load_archive(
             misses.append((Path(posix), key, data, modified))
     rules = _Rules(language, budget, tuple(boilerplate), undated == "warn-and-keep")
     files = [(relative, data, key[1], modified) for relative, key, data, modified in misses]
-    for (_, key, _, _), outcome in zip(misses, _parse_all(files, rules), strict=True):
+    for (_, key, _, _), outcome in zip(misses, _parse_all(files, rules, parallelism.parse_from), strict=True):
         outcomes[key[0]] = outcome
         if isinstance(outcome, Article) and not outcome.dated_by_file:
             parsed[key] = outcome
@@ -318,10 +321,6 @@ def modification_time(mtime_ns: int) -> datetime:
     return datetime.fromtimestamp(mtime_ns // 1_000_000_000, UTC)
 
 
-# Below this many files to parse, starting worker processes costs more than it saves.
-PARALLEL_FROM = 200
-
-
 class _Rules(NamedTuple):
     """How every file of one build is read (see `load_archive`)."""
 
@@ -331,10 +330,13 @@ class _Rules(NamedTuple):
     warn_undated: bool
 
 
-def _parse_all(files: list[tuple[Path, bytes, str, datetime | None]], rules: _Rules) -> list[Article | Problem]:
-    """Parse each (path, bytes, digest, modification time), each in at most `rules.budget` CPU seconds."""
+def _parse_all(
+    files: list[tuple[Path, bytes, str, datetime | None]], rules: _Rules, parse_from: int
+) -> list[Article | Problem]:
+    """Parse each (path, bytes, digest, modification time), each in at most `rules.budget` CPU
+    seconds; on every core from `parse_from` files (see `Parallelism.parse_from`)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_FROM or workers < 2:
+    if len(files) < parse_from or workers < 2:
         return [_parse_one(*file, rules) for file in files]
     with process_pool(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
@@ -342,7 +344,7 @@ def _parse_all(files: list[tuple[Path, bytes, str, datetime | None]], rules: _Ru
 
 
 def _parse_one(relative: Path, data: bytes, digest: str, modified: datetime | None, rules: _Rules) -> Article | Problem:
-    from ..enrich.analysis import analyse  # here, so that a build with nothing new never imports it
+    from ..analysis import analyse  # here, so that a build with nothing new never imports it
 
     try:
         with cpu_budget(rules.budget):

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from slugify import slugify
-
 from ..links import normalised_url, safe_url
 from ..model import InputError, Published, Source, Teaser
 from ..text import fold
+from ..urls import SLUG_LENGTH
 from .body import clean_line
 from .dates import parse_date
 
@@ -55,10 +54,6 @@ def date_at(path: Path, line: int, text: str) -> Published:
         raise InputError(path, line, str(exc)) from None
 
 
-SLUG_LENGTH = 100
-"""Long enough for a full press headline (the seeds' longest is 95), short enough for any file system."""
-
-
 JEKYLL_NAME = re.compile(r"(?P<date>(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}))-(?P<slug>.+)")
 """A Jekyll post's file name (without its suffix): "2016-03-02-my-post"."""
 _FILE_NAME_SLUG = re.compile(r"[\w~+-][\w.~+-]*(?<!\.)")
@@ -69,19 +64,6 @@ def exact_slug(text: str) -> str | None:
     "-_.~+" only (no slash, space, control character or character a URL must escape), no leading or
     trailing dot, at most `SLUG_LENGTH` characters; else None."""
     return text if len(text) <= SLUG_LENGTH and _FILE_NAME_SLUG.fullmatch(text) else None
-
-
-def make_slug(text: str, limit: int = SLUG_LENGTH) -> str:
-    """python-slugify, cut at the last word that fits.
-
-    python-slugify's own `word_boundary` skips a long word and keeps later short ones
-    ("…-plus-avec" for "…plus étroite avec…"), which is not a prefix of the title.
-    """
-    slug = slugify(text)
-    if len(slug) <= limit:
-        return slug
-    head = slug[: limit + 1]
-    return (head.rsplit("-", 1)[0] if "-" in head else slug[:limit]).strip("-")
 
 
 def host_name(url: str) -> str:

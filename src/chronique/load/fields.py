@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import InputError, Published, Source
+from ..urls import make_slug
 from .body import clean_line, html_text, render_markdown
 from .common import (
     JEKYLL_NAME,
@@ -14,7 +15,6 @@ from .common import (
     date_at,
     exact_slug,
     language_tag,
-    make_slug,
     make_source,
     split_list,
     unique_words,

@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..model import Article
+from ..urls import URLS
 from .common import JEKYLL_NAME
 
 _ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
@@ -89,11 +90,10 @@ def resolve_site_links(articles: Sequence[Article]) -> list[Article]:
     digest of its new body, since it is no longer a function of its file alone."""
     if not any(article.site_links for article in articles):
         return list(articles)
-    from ..plan import URLS  # here: plan knows where pages go; load only needs it for these links
     from ..render import relative_path
 
     urls = {id(article): URLS.article(article) for article in articles}
-    pages: dict[str, str] = {"": "index.html"}
+    pages: dict[str, str] = {"": URLS.home}
     for article in sorted(articles, key=lambda item: (item.published, item.origin.parts), reverse=True):
         for name in _names(article, urls[id(article)]):
             pages[page_key(name)] = urls[id(article)]  # the earliest article wins a name two share

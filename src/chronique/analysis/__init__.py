@@ -1,23 +1,23 @@
-"""What enrich needs to know of one article on its own, worked out when the article is read.
+"""Per-article text analysis: what enrich needs to know of one article on its own, worked out
+when the article is read; and the word rules it rests on (`words`: stems and stop words,
+`capitals`: runs of capitalised words, `names`: what makes two names one), which the search index
+and enrich share.
 
 Counting stems and finding runs of capitals is most of the work of related articles and entity
-tags, and it depends on nothing but the article: so it is done where files are parsed (on every
-core, for new files only) and cached with the parse result. `enrich` then only does what needs the
-whole archive (weights, neighbours, merging names), and a rebuild after adding one article analyses
-one article.
+tags, and it depends on nothing but the article: so `load` does it where files are parsed (on
+every core, for new files only) and caches it with the parse result. `enrich` then only does what
+needs the whole archive (weights, neighbours, merging names: `enrich.terms` lays the analyses out
+as one matrix), and a rebuild after adding one article analyses one article.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
 
 import numpy as np
-from scipy import sparse
 
 from ..model import Analysis
 from .capitals import find_runs, title_runs
@@ -66,43 +66,6 @@ def term_id(stem: str) -> int:
     """
     digest = hashlib.blake2b(stem.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
-
-
-@dataclass(frozen=True, slots=True)
-class StackedTerms:
-    """The term ids and weights of every article, one article after another; article n's are at
-    `indptr[n]:indptr[n + 1]`."""
-
-    ids: np.ndarray
-    weights: np.ndarray
-    indptr: np.ndarray
-
-
-def stack_terms(analyses: Sequence[Analysis]) -> StackedTerms:
-    """The analyses' terms laid end to end: the one step of `term_matrix` that reads every article's
-    record, so that `enrich` takes it before it forks (afterwards, reading a record writes its
-    reference count, which makes the kernel copy the page the record lies on)."""
-    ids = np.frombuffer(b"".join([analysis.terms for analysis in analyses]), dtype=np.int64)
-    weights = np.frombuffer(b"".join([analysis.weights for analysis in analyses]), dtype=np.float64)
-    lengths = np.fromiter((len(analysis.terms) // 8 for analysis in analyses), np.int64, len(analyses))
-    return StackedTerms(ids, weights, np.concatenate(([0], np.cumsum(lengths))))
-
-
-def term_matrix(stacked: StackedTerms) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Weighted content-stem counts per article (rows) and the `term_id` of each column, sorted:
-    sorted columns make the matrix independent of the order of the articles."""
-    ids, indptr = stacked.ids, stacked.indptr
-    ordered = np.sort(ids)  # np.unique(return_inverse=True) would argsort, several times slower
-    vocabulary = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ids.size else ids
-    columns = np.searchsorted(vocabulary, ids)
-    matrix = sparse.csr_matrix((stacked.weights, columns, indptr), shape=(len(indptr) - 1, len(vocabulary)))
-    # `analyse` writes each article's stems sorted and distinct, so the rows already are: say so,
-    # and no later step sorts them again.
-    rising = ids[1:] > ids[:-1]
-    starts = indptr[1:-1]
-    rising[starts[(starts > 0) & (starts < len(ids))] - 1] = True
-    matrix.has_canonical_format = bool(rising.all())
-    return matrix, vocabulary
 
 
 class _TokenTerms(dict[bytes, tuple[int, ...]]):

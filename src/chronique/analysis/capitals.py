@@ -132,20 +132,6 @@ def _runs(text: str) -> list[RawRun]:
     return list(map(_PIECES.join, _RUN.findall(text)))
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """The runs of capitalised words of one article, title first, in order."""
-
-    runs: tuple[Run, ...]
-
-
-def scan(title: str, text: str) -> Scan:
-    """Every run of capitalised words in the title (unless title-cased) and the text, with its context."""
-    found = [run_of(raw, True) for raw in title_runs(title)]
-    found += (run_of(raw, False) for raw in find_runs(text))
-    return Scan(tuple(found))
-
-
 def title_runs(title: str) -> list[RawRun]:
     """The runs of a headline; none when it is title-cased, its capitals then meaning nothing."""
     return find_runs(title) if title and not is_title_case(title) else []
