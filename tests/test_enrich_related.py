@@ -26,8 +26,11 @@ from chronique.enrich.related import (
     _champions,
     _neighbourhood,
     _queries,
+    Tuning,
     date_proximity,
-    related_links,
+    index_signal,
+    rank_candidates,
+    search,
     weigh,
 )
 from chronique.model import Article
@@ -64,6 +67,14 @@ def cands(*days: int) -> list[Candidate]:
 
 def text(*documents: dict[str, float], weight: float = 1.0) -> list[Signal]:
     return [Signal("text", counts(*documents), weight)]
+
+
+def related_links(
+    candidates: list[Candidate], signals: list[Signal], config: RelatedConfig, tuning: Tuning = TUNING
+) -> dict:
+    """What `enrich` does with the signals it gathered: index each one, then search them together."""
+    ranking = rank_candidates(candidates)
+    return search(candidates, ranking, [index_signal(signal, ranking, tuning) for signal in signals], config, tuning)
 
 
 def slugs(links: dict, slug: str) -> list[str]:

@@ -39,7 +39,8 @@ import numpy as np
 from scipy import sparse
 
 from ..config import RelatedConfig
-from ..model import RELATED_COMPONENTS, RelatedLink
+from ..model import RelatedLink
+from ..scoring import COMPONENTS
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ TUNING = Tuning()
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """What `related_links` needs of an article: a name, a date, and whether it may be linked to."""
+    """What `search` needs of an article: a name, a date, and whether it may be linked to."""
 
     slug: str
     published: datetime
@@ -175,15 +176,22 @@ def index_signal(signal: Signal, ranking: Ranking, tuning: Tuning = TUNING) -> I
     return Index(signal.name, rows, _champions(rows, ranking.linkable, ranking.rank, tuning.champions))
 
 
-def related_links(
-    candidates: Sequence[Candidate],
-    signals: Sequence[Signal],
-    config: RelatedConfig,
-    tuning: Tuning = TUNING,
-) -> dict[str, tuple[RelatedLink, ...]]:
-    """Each article's best `config.count` others, best first (`search` over each signal's index)."""
-    ranking = rank_candidates(candidates)
-    return search(candidates, ranking, [index_signal(signal, ranking, tuning) for signal in signals], config, tuning)
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Each article and its shortlisted candidates: what the "pairs" signals of `scoring.COMPONENTS` score."""
+
+    shortlist: np.ndarray
+    """Per article, its candidates' numbers, best first; -1 pads."""
+    days: np.ndarray
+    tuning: Tuning
+
+    def date_proximity(self) -> np.ndarray:
+        """`date_proximity` of each article and each of its candidates."""
+        return _proximity(self.days[:, None], self.days[np.where(self.shortlist >= 0, self.shortlist, 0)])
+
+    def shared_neighbours(self) -> np.ndarray:
+        """The cosine of the two articles' neighbourhoods (see `_neighbourhood`)."""
+        return _neighbourhood(self.shortlist, self.tuning)
 
 
 def search(
@@ -195,10 +203,11 @@ def search(
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """Each article's best `config.count` others, best first.
 
-    score = Σ weight × signal similarity (text, tags, entities) + neighbour_weight × neighbourhood
-    cosine + date_weight × date proximity; the last two only for articles that share a key, so that
-    a mere date never makes two articles related. `components` holds the weighted terms in the order
-    text, tags, entities, date, neighbours; they add up to the score. Ties: newer first, then slug.
+    score = Σ weight × similarity over the "keys" components of `scoring.COMPONENTS` (the indexes:
+    text, tags, entities) + Σ weight × value over its "pairs" components (date proximity,
+    neighbourhood cosine), the latter only for articles that share a key, so that a mere date never
+    makes two articles related. `components` holds the weighted terms in the order of
+    `scoring.COMPONENTS`; they add up to the score. Ties: newer first, then slug.
     """
     count = len(candidates)
     if count == 0:
@@ -215,14 +224,15 @@ def search(
     shortlist, base, queries = _shortlist(whole, postings, rank, tuning)
     valid = shortlist >= 0
     clock.lap("shortlist")
-    if config.neighbour_weight > 0:
-        neighbourly = config.neighbour_weight * _neighbourhood(shortlist, tuning)
-    else:
-        neighbourly = np.zeros(shortlist.shape)
-    clock.lap("neighbours")
+    pairs = Pairs(shortlist, days, tuning)
+    per_pair = {
+        component.name: config.weight(component) * component.pairs(pairs)
+        for component in COMPONENTS
+        if component.pairs is not None and config.weight(component) > 0
+    }
+    clock.lap("pairs")
     others = np.where(valid, shortlist, 0)
-    dated = config.date_weight * _proximity(days[:, None], days[others])
-    scores = np.round(base + neighbourly + dated, DIGITS)
+    scores = np.round(sum(per_pair.values(), base), DIGITS)
     keep = valid & (scores > 0) & (scores >= config.min_score)
     order = _row_order(np.where(keep, scores, -1.0), rank[others])[:, : config.count]
     clock.lap("order")
@@ -230,13 +240,15 @@ def search(
     slots = order[rows, slots]
     targets = others[rows, slots]
     edges = np.cumsum([0] + [block.shape[1] for block in blocks])
-    split = dict(zip([index.name for index in used], _components(queries, postings, edges, rows, targets), strict=True))
+    per_key = zip([index.name for index in used], _components(queries, postings, edges, rows, targets), strict=True)
+    parts = dict(per_key) | {name: values[rows, slots] for name, values in per_pair.items()}
     clock.lap("components")
     zero = np.zeros(len(rows))
-    parts = {"date": dated[rows, slots], "neighbours": neighbourly[rows, slots]}
-    columns = [(name, split.get(name, parts.get(name, zero))) for name in RELATED_COMPONENTS]
     # Tens of thousands of links: made by C-level map and zip rather than a Python loop.
-    named = [zip(repeat(name), np.round(value, DIGITS).tolist()) for name, value in columns]
+    named = [
+        zip(repeat(component.name), np.round(parts.get(component.name, zero), DIGITS).tolist())
+        for component in COMPONENTS
+    ]
     slugs = [candidate.slug for candidate in candidates]
     components = zip(*named, strict=True)
     made = list(
@@ -340,11 +352,11 @@ def _queries(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
     """Each row cut to its heaviest entries: those at least as heavy as its `limit`-th heaviest."""
     indptr, keep = matrix.indptr, np.empty(matrix.nnz, dtype=bool)
 
-    def rows(start: int, stop: int) -> None:
+    def cut_rows(start: int, stop: int) -> None:
         first, last = indptr[start], indptr[stop]
         keep[first:last] = _heaviest(indptr[start : stop + 1] - first, matrix.data[first:last], limit)
 
-    _in_chunks(matrix.shape[0], rows)
+    _in_chunks(matrix.shape[0], cut_rows)
     return _kept(matrix, keep, np.arange(matrix.shape[1]), matrix.shape)
 
 
@@ -384,7 +396,7 @@ def _shortlist(
     if width == 0 or whole.shape[1] == 0:
         return shortlist, scores, queries
 
-    def rows(start: int, stop: int) -> None:
+    def shortlist_rows(start: int, stop: int) -> None:
         product = queries[start:stop] @ postings
         keys = _keys(product.data, rank[product.indices], count)
         row_of = np.repeat(np.arange(start, stop), np.diff(product.indptr))
@@ -394,7 +406,7 @@ def _shortlist(
         shortlist[start:stop][found] = product.indices[positions[found]]
         scores[start:stop][found] = product.data[positions[found]]
 
-    _in_chunks(count, rows)
+    _in_chunks(count, shortlist_rows)
     return shortlist, scores, queries
 
 
@@ -450,7 +462,7 @@ def _neighbourhood(shortlist: np.ndarray, tuning: Tuning) -> np.ndarray:
     described = sparse.diags(1.0 / norms) @ described
     described = described.tocsr()
 
-    def rows(start: int, stop: int) -> None:
+    def compare_rows(start: int, stop: int) -> None:
         block = shortlist[start:stop]
         found = block >= 0
         articles = np.nonzero(found)[0] + start  # one per pair
@@ -459,7 +471,7 @@ def _neighbourhood(shortlist: np.ndarray, tuning: Tuning) -> np.ndarray:
             right = described[block[found]]
             out[start:stop][found] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
 
-    _in_chunks(count, rows)
+    _in_chunks(count, compare_rows)
     return out
 
 
