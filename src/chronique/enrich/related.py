@@ -131,14 +131,6 @@ def weigh(counts: sparse.spmatrix, tuning: Tuning = TUNING) -> sparse.csr_matrix
     return matrix
 
 
-def date_proximity(first: datetime, second: datetime) -> float:
-    """1 on the same day, 1/e a year apart: articles of the same weeks tend to follow one story."""
-    return float(_proximity(np.float64(first.timestamp() / 86400.0), np.float64(second.timestamp() / 86400.0)))
-
-
-def _proximity(first_days: np.ndarray, second_days: np.ndarray) -> np.ndarray:
-    """`date_proximity` of dates given in days, element by element."""
-    return np.exp(-np.abs(first_days - second_days) / 365.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +178,9 @@ class Pairs:
     tuning: Tuning
 
     def date_proximity(self) -> np.ndarray:
-        """`date_proximity` of each article and each of its candidates."""
-        return _proximity(self.days[:, None], self.days[np.where(self.shortlist >= 0, self.shortlist, 0)])
+        """1 on the same day, 1/e a year apart: articles of the same weeks tend to follow one story."""
+        others = self.days[np.where(self.shortlist >= 0, self.shortlist, 0)]
+        return np.exp(-np.abs(self.days[:, None] - others) / 365.0)
 
     def shared_neighbours(self) -> np.ndarray:
         """The cosine of the two articles' neighbourhoods (see `_neighbourhood`)."""
