@@ -132,8 +132,6 @@ def weigh(counts: sparse.spmatrix, tuning: Tuning = TUNING) -> sparse.csr_matrix
     return matrix
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Ranking:
     """What every step needs to know of the articles: their dates, their place in the tie-break
