@@ -71,11 +71,15 @@ def enrich(articles: Sequence[Article], config: SiteConfig, *, tuning: Tuning = 
         languages = [analysis.language for analysis in analyses]
         topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
         # The text is indexed while the entities are still being found: `evidence.tags` waits for them.
-        limits = [tag_limit(article.body_html) for article in ordered]
         evidence = Evidence(
             text_counts,
             lambda: assign_tags(
-                [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy, limits
+                [article.tags for article in ordered],
+                topic_keys,
+                entities(),
+                config.tags,
+                config.taxonomy,
+                [tag_limit(article.body_html) for article in ordered],
             ),
         )
         candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
