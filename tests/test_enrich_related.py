@@ -22,12 +22,15 @@ from chronique.enrich import enrich
 from chronique.enrich.related import (
     TUNING,
     Candidate,
+    Pairs,
     Signal,
+    Tuning,
     _champions,
     _neighbourhood,
     _queries,
-    date_proximity,
-    related_links,
+    index_signal,
+    rank_candidates,
+    search,
     weigh,
 )
 from chronique.model import Article
@@ -64,6 +67,14 @@ def cands(*days: int) -> list[Candidate]:
 
 def text(*documents: dict[str, float], weight: float = 1.0) -> list[Signal]:
     return [Signal("text", counts(*documents), weight)]
+
+
+def related_links(
+    candidates: list[Candidate], signals: list[Signal], config: RelatedConfig, tuning: Tuning = TUNING
+) -> dict:
+    """What `enrich` does with the signals it gathered: index each one, then search them together."""
+    ranking = rank_candidates(candidates)
+    return search(candidates, ranking, [index_signal(signal, ranking, tuning) for signal in signals], config, tuning)
 
 
 def slugs(links: dict, slug: str) -> list[str]:
@@ -157,9 +168,11 @@ def test_without_cuts_the_text_component_is_the_cosine(docs: list[dict[str, int]
 
 
 def test_date_proximity_is_one_on_the_same_day_and_fades_over_a_year() -> None:
-    assert date_proximity(DAY, DAY) == 1.0
-    assert date_proximity(DAY, DAY + timedelta(days=365)) == pytest.approx(math.exp(-1))
-    assert date_proximity(DAY + timedelta(days=30), DAY) == date_proximity(DAY, DAY + timedelta(days=30))
+    shortlist = np.array([[1, 2], [0, 2], [0, 1]])
+    proximity = Pairs(shortlist, np.array([0.0, 0.0, 365.0]), TUNING).date_proximity()
+    assert proximity[0, 0] == 1.0
+    assert proximity[0, 1] == pytest.approx(math.exp(-1))
+    assert proximity[2, 0] == proximity[0, 1]
 
 
 def test_components_are_the_weighted_parts_of_the_score() -> None:

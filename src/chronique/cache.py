@@ -32,8 +32,9 @@ import jinja2
 from . import __version__
 from .config import SiteConfig
 from .load import Loaded, ParseKey, Seen
-from .model import RELATED_COMPONENTS, Archive, Article, RelatedLink
+from .model import Archive, Article, RelatedLink
 from .parallel import PARALLELISM, Parallelism
+from .scoring import COMPONENTS
 from .seal import Seal
 from .write import replace_file
 
@@ -242,7 +243,7 @@ def _pack(related: Mapping[str, tuple[RelatedLink, ...]]) -> Packed:
     """(articles, links per article, targets, scores, components) with the floats as float64 bytes."""
     links = [link for article_links in related.values() for link in article_links]
     values = array("d", (value for link in links for _, value in link.components))
-    if len(values) != len(links) * len(RELATED_COMPONENTS):
+    if len(values) != len(links) * len(COMPONENTS):
         raise ValueError("related links without the standard components")
     scores = array("d", (link.score for link in links))
     return (
@@ -259,9 +260,9 @@ def _unpack(packed: Packed) -> dict[str, tuple[RelatedLink, ...]]:
     scores, values = array("d"), array("d")
     scores.frombytes(score_bytes)
     values.frombytes(value_bytes)
-    width = len(RELATED_COMPONENTS)
+    width = len(COMPONENTS)
     flat = values.tolist()
-    columns = [zip(repeat(name), flat[place::width]) for place, name in enumerate(RELATED_COMPONENTS)]
+    columns = [zip(repeat(component.name), flat[place::width]) for place, component in enumerate(COMPONENTS)]
     components = zip(*columns, strict=True)
     links = list(map(RelatedLink, targets, scores, components))
     ends = list(accumulate(counts, initial=0))

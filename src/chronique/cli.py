@@ -37,6 +37,7 @@ from .new import create_article
 from .plan import Page
 from .project import NoProject, ProjectExists, ProjectPaths, create_project, project_paths
 from .schedule import publishable
+from .scoring import COMPONENTS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_PIPE = 141  # as a shell reports a command ended by SIGPIPE
@@ -295,17 +296,16 @@ def run_related(options: argparse.Namespace) -> int:
     weights = config.related
     origin = printable(str(article.origin))  # a file name may hold line breaks or escape sequences
     print(f"{printable(article.title)}\n  {article.day.isoformat()} · {article.slug} · {origin}")
-    print(
-        f"  weights: text {weights.text_weight}, tags {weights.tag_weight}, entities {weights.entity_weight}, "
-        f"date {weights.date_weight}, neighbours {weights.neighbour_weight}; "
-        f"min_score {weights.min_score}; count {weights.count}"
-    )
+    weighed = ", ".join(f"{component.label} {weights.weight(component)}" for component in COMPONENTS)
+    print(f"  weights: {weighed}; min_score {weights.min_score}; count {weights.count}")
     links = archive.related.get(article.slug, ())
     if not links:
         print("  no related article scores above min_score")
     for rank, link in enumerate(links, start=1):
         other = by_slug[link.slug]
-        parts = " + ".join(f"{name} {value:.4f}" for name, value in link.components)
+        parts = " + ".join(
+            f"{component.label} {value:.4f}" for component, (_, value) in zip(COMPONENTS, link.components, strict=True)
+        )
         print(f"{rank:>2}. {link.score:.4f}  {printable(other.title)}")
         print(f"      {other.day.isoformat()} · {other.slug}\n      = {parts}")
     return EXIT_OK

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from .model import InputError, TagOrigin
+from .scoring import COMPONENTS, Component
 from .write import read_regular_file
 
 
@@ -21,23 +22,33 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_attribute_docstrings=True)
 
 
-class RelatedConfig(_Strict):
+class _RelatedShown(_Strict):
     """How related articles are scored and how many are shown (cf. Hugo's related indices)."""
 
     count: Annotated[int, Field(ge=0, le=50)] = 5
     """Related articles shown under each article."""
     min_score: Annotated[float, Field(ge=0)] = 0.0
     """Articles scoring below this are not shown (`chronique related SLUG` prints the scores)."""
-    text_weight: Annotated[float, Field(ge=0, le=100)] = 1.0
-    """Weight of text similarity."""
-    tag_weight: Annotated[float, Field(ge=0, le=100)] = 0.5
-    """Weight of shared tags."""
-    entity_weight: Annotated[float, Field(ge=0, le=100)] = 0.0
-    """Weight of shared named entities."""
-    date_weight: Annotated[float, Field(ge=0, le=100)] = 0.1
-    """Weight of closeness in time, for articles that already share something."""
-    neighbour_weight: Annotated[float, Field(ge=0, le=100)] = 2.0
-    """Shared nearest neighbours: two articles whose closest articles are the same are on one subject."""
+
+    def weight(self, component: Component) -> float:
+        """The weight site.yaml gives `component`."""
+        return float(getattr(self, component.weight_key))
+
+
+# One weight per score component, as `scoring.COMPONENTS` declares them, after `count` and `min_score`.
+RelatedConfig = create_model(
+    "RelatedConfig",
+    __base__=_RelatedShown,
+    __module__=__name__,
+    __doc__=_RelatedShown.__doc__,
+    **{
+        component.weight_key: (
+            Annotated[float, Field(ge=0, le=100, description=component.description)],
+            component.default,
+        )
+        for component in COMPONENTS
+    },
+)
 
 
 class TaxonomyRule(_Strict):

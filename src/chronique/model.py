@@ -234,10 +234,6 @@ class InputError(Exception):
         return InputError, (self.problem.path, self.problem.line, self.problem.message)
 
 
-RELATED_COMPONENTS = ("text", "tags", "entities", "date", "neighbours")
-"""The parts of a related-article score, in the order `RelatedLink.components` lists them."""
-
-
 class RelatedLink(NamedTuple):
     """One entry of an article's related list, with the parts of its score.
 
@@ -248,7 +244,7 @@ class RelatedLink(NamedTuple):
     slug: str
     score: float
     components: tuple[tuple[str, float], ...] = ()
-    """(name, weighted value) for each of `RELATED_COMPONENTS`, in that order; they add up to `score`."""
+    """(name, weighted value) for each of `scoring.COMPONENTS`, in that order; they add up to `score`."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -51,34 +51,47 @@ _JOIN = (
     rf"(?:{_SPACE}+(?:(?:de{_SPACE}+la|de|du|des|la|el|al|ben|bin|ibn|ould|abou|abu|van|von|der|di|da|dos|del)"
     rf"{_SPACE}+|(?:de{_SPACE}+)?[dl]')?)"
 )
-# What is just before the run, seen from its first capital by fixed-width look-behinds, each
-# capturing a short piece: an abbreviation or an initial and its period ("M.", "Mme.", "B."), an
-# opening character, a short word that tells something ("à", "la", "roi"), an elided article ("l'").
-# Only the first that fits is captured, and only words that matter, so that distinct tuples stay
-# about as many as distinct runs.
+# What is just before the run, seen from its first capital by fixed-width look-behinds (one per
+# length of what they look for, as look-behinds must be), each capturing a short piece in a group
+# named for what it is: an initial or an abbreviation and its period ("B.", "M.", "Mme."), an opening
+# character, a short word that tells something ("à", "la", "roi"), an elided article ("l'"). Only
+# the first that fits is captured, and only words that matter, so that distinct tuples stay about
+# as many as distinct runs.
 _B = r"(?<![^\W_])"
 _CONTEXT = "|".join(
     [
-        rf"(?<={_B}([^\W\d_])\.[ \u00a0].)",
-        *(rf"(?<={_B}({words})\.[ \u00a0].)" for words in ("Dr|Pr|Me|St|MM|Mr", "Mme|Ste|Mgr|Gal", "Mmes|Mlle")),
-        rf"(?<=([{_OPENERS}])[ \u00a0].)",
-        rf"(?<=([{_OPENERS}]).)",
+        rf"(?<={_B}(?P<initial>[^\W\d_])\.[ \u00a0].)",
         *(
-            rf"(?<={_B}({words})[ \u00a0].)"
-            for words in ("[àÀ]", "au|en|le|la|un|Au|En|Le|La|Un", "aux|les|une|the|roi|Aux|Les|Une|The")
+            rf"(?<={_B}(?P<abbreviation{length}>{words})\.[ \u00a0].)"
+            for length, words in ((2, "Dr|Pr|Me|St|MM|Mr"), (3, "Mme|Ste|Mgr|Gal"), (4, "Mmes|Mlle"))
         ),
-        rf"(?<={_B}([lL])'.)",
+        rf"(?<=(?P<opener>[{_OPENERS}])[ \u00a0].)",
+        rf"(?<=(?P<glued_opener>[{_OPENERS}]).)",
+        *(
+            rf"(?<={_B}(?P<word{length}>{words})[ \u00a0].)"
+            for length, words in (
+                (1, "[àÀ]"),
+                (2, "au|en|le|la|un|Au|En|Le|La|Un"),
+                (3, "aux|les|une|the|roi|Aux|Les|Une|The"),
+            )
+        ),
+        rf"(?<={_B}(?P<elided>[lL])'.)",
         # "al-Qaïda", "el-Sissi": the lower-case article is the name's first half.
-        rf"(?<={_B}(al|el|Al|El|AL|EL)-.)",
+        rf"(?<={_B}(?P<article>al|el|Al|El|AL|EL)-.)",
     ]
 )
 # The first character class comes first so that the regex engine skips to candidates in C.
-_RUN = re.compile(rf"([{_UPPER}](?<![^\W_].)(?:{_CONTEXT})?{_NOT_ELIDED}[^\W_]*(?:[-'][^\W_]+)*(?:{_JOIN}{_WORD})*)")
+_RUN = re.compile(
+    rf"(?P<run>[{_UPPER}](?<![^\W_].)(?:{_CONTEXT})?{_NOT_ELIDED}[^\W_]*(?:[-'][^\W_]+)*(?:{_JOIN}{_WORD})*)"
+)
+_Found = namedtuple("_Found", sorted(_RUN.groupindex, key=_RUN.groupindex.__getitem__))
+"""What `_RUN.findall` gives, group by group: the run, then the context pieces, all "" but one at most."""
 
 RawRun = str
-"""A run as found: what `_RUN.findall` gives (the run, then the context pieces, all "" but one at
-most), joined by `_PIECES`. One string rather than a tuple: the archive holds hundreds of thousands,
-cached with each article and numbered by hashing, both cheaper for a string."""
+"""A run as found: the groups of `_Found`, in that order, joined by `_PIECES`. One string rather
+than a tuple: the archive holds hundreds of thousands, cached with each article and numbered by
+hashing, both cheaper for a string. (Its layout changes with `_RUN`, and so does the code version
+that keys the cache.)"""
 _PIECES = "\x1f"
 
 
@@ -95,21 +108,20 @@ class Run(NamedTuple):
 
 
 def run_of(raw: RawRun, in_title: bool) -> Run:
-    """What a found tuple means."""
-    text, dot1, dot2, dot3, dot4, opener, glued, short1, short2, short3, elided, article = raw.split(_PIECES)
-    if article:
-        text = f"{article}-{text}"
-    dotted = dot1 or dot2 or dot3 or dot4
+    """What a found run and its context mean."""
+    found = _Found._make(raw.split(_PIECES))
+    text = f"{found.article}-{found.run}" if found.article else found.run
+    dotted = found.initial or found.abbreviation2 or found.abbreviation3 or found.abbreviation4
     if dotted:
         # "M. Hassad", "B. Retailleau": the period closes an abbreviation or an initial, not a sentence.
         word = fold_word(dotted)
         if len(word) == 1 or word in _ABBREVIATIONS:
             return Run(text, False, word + ".", in_title)
         return Run(text, True, "", in_title)
-    if opener or glued:
+    if found.opener or found.glued_opener:
         return Run(text, True, "", in_title)
     # Only "à" (not "a", "il a"), "la" (not "là") are captured: accents tell them apart.
-    short = (short1 or short2 or short3 or (elided and "l'")).lower()
+    short = (found.word1 or found.word2 or found.word3 or (found.elided and "l'")).lower()
     return Run(text, False, short, in_title)
 
 

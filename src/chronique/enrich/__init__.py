@@ -7,9 +7,10 @@ the order in which files were read changes nothing in the result.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from functools import cached_property
 
 from scipy import sparse
 
@@ -18,9 +19,10 @@ from ..config import SiteConfig
 from ..load.limits import tag_limit
 from ..model import Analysis, Archive, Article
 from ..parallel import PARALLELISM, Parallelism, forked, gc_paused
+from ..scoring import COMPONENTS
 from .entities import entities_of, lower_case_sample
 from .related import TUNING, Candidate, Signal, Tuning, index_signal, rank_candidates, search
-from .tags import assign_tags, topic_tags
+from .tags import Tagging, assign_tags, topic_tags
 from .teasers import teaser_links
 from .terms import stack_terms, term_matrix
 
@@ -35,7 +37,7 @@ def enrich(
     Tags: the article's own, then the taxonomy's (config order), then named entities (most
     mentioned first; only with `config.tags.entities`). One display name per `tag_key`; every tag's
     record (origin, kind, variants, why it is shown or not) in `Archive.tags`.
-    Related: see `related.search`; entities count in the score even when they are not
+    Related: see `related.search` and `scoring.COMPONENTS`; entities count in the score even when they are not
     shown as tags. Drafts are never the target of a related or teaser link. `tuning` holds the
     related-article settings that site.yaml does not expose (for bench/related_quality.py);
     `parallelism.entities_from`, from how many articles entities are found in a forked process.
@@ -67,21 +69,56 @@ def enrich(
         # The stems counted for related articles also say which articles a one-word taxonomy rule fits.
         languages = [analysis.language for analysis in analyses]
         topic_keys = topic_tags(config.topic_words(), text_counts, vocabulary, fields, languages)
-        # The text is indexed while the entities are still being found; tags and entities after.
-        weights = config.related
+        # The text is indexed while the entities are still being found: `evidence.tags` waits for them.
+        evidence = Evidence(
+            text_counts,
+            lambda: assign_tags(
+                [article.tags for article in ordered],
+                topic_keys,
+                entities(),
+                config.tags,
+                config.taxonomy,
+                [tag_limit(article.body_html) for article in ordered],
+            ),
+        )
         candidates = [Candidate(article.slug, article.published, not article.draft) for article in ordered]
         ranking = rank_candidates(candidates)
-        text = index_signal(Signal("text", text_counts, weights.text_weight), ranking, tuning)
-        limits = [tag_limit(article.body_html) for article in ordered]
-        tagging = assign_tags(
-            [article.tags for article in ordered], topic_keys, entities(), config.tags, config.taxonomy, limits
-        )
-        tags = Signal("tags", _key_counts(tagging.signal, len(ordered)), weights.tag_weight)
-        named = Signal("entities", _key_counts(map(dict, tagging.entities), len(ordered)), weights.entity_weight)
-        indexes = [text, index_signal(tags, ranking, tuning), index_signal(named, ranking, tuning)]
-        related = search(candidates, ranking, indexes, weights, tuning)
+        indexes = [
+            index_signal(signal, ranking, tuning)
+            for signal in (
+                Signal(component.name, component.keys(evidence), config.related.weight(component))
+                for component in COMPONENTS
+                if component.keys is not None
+            )
+        ]
+        related = search(candidates, ranking, indexes, config.related, tuning)
+        tagging = evidence.tagging
         enriched = tuple(map(Article.with_tags, ordered, tagging.shown))
         return Archive(enriched, related, teasers(), tagging.records)
+
+
+class Evidence:
+    """What the "keys" signals of `scoring.COMPONENTS` read: per article, its key counts as a
+    sparse matrix (articles × keys). The tags are worked out when first asked for."""
+
+    def __init__(self, stems: sparse.csr_matrix, tagging: Callable[[], Tagging]) -> None:
+        self.stems = stems
+        """Content stems, with their weighted counts (`analysis.term_matrix`)."""
+        self._tagging = tagging
+
+    @cached_property
+    def tagging(self) -> Tagging:
+        return self._tagging()
+
+    @property
+    def tags(self) -> sparse.csr_matrix:
+        """Tags that count for related articles (`Tagging.signal`), 1 each."""
+        return _key_counts(self.tagging.signal, self.stems.shape[0])
+
+    @property
+    def entities(self) -> sparse.csr_matrix:
+        """Named entities, with the number of times each is mentioned."""
+        return _key_counts(map(dict, self.tagging.entities), self.stems.shape[0])
 
 
 def _publishers(articles: Iterable[Article], config: SiteConfig) -> list[str]:
