@@ -236,8 +236,9 @@ def build_site(
     inputs = request.inputs(config, theme)
     environment = inputs.environment()
     manifest, built_from = read_manifest(manifest_path(request))
+    first = memory is None or not memory.language
     # The one walk of the content folder: surveyed, then read by the loader if anything changed.
-    walk = walk_content(request.content, request.follow_symlinks) if memory is None or not memory.language else None
+    walk = walk_content(request.content, request.follow_symlinks) if first else None
     survey = inputs.survey(walk, environment) if walk else None
     if (
         built_from
