@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chronique.build import BuildRequest, build_site
+from chronique.load import RACY_NS
 from chronique.write import WRITE_STEPS, WriteSteps
 from conftest import WORDS, write_article, write_small_archive
 
@@ -22,8 +23,22 @@ def snapshot(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def incremental(root: Path, write_steps: WriteSteps = WRITE_STEPS):
-    return build_site(BuildRequest(content=root / "content", output=root / "site", cwd=root, write_steps=write_steps))
+QUICK_NS = 20_000_000
+"""The loader and the survey of inputs trust a file's stat once the file has been still for two
+seconds (`BuildRequest.racy_ns`); tests that need settled files shorten that to 20 ms, still longer
+than any file system's clock tick, and wait `settle()`."""
+
+
+def settle() -> None:
+    time.sleep(0.05)
+
+
+def incremental(root: Path, racy_ns: int = RACY_NS, write_steps: WriteSteps = WRITE_STEPS, **options: bool):
+    """A build of `root`'s archive that reuses what the last one left; `options`: the request's."""
+    request = BuildRequest(
+        content=root / "content", output=root / "site", cwd=root, racy_ns=racy_ns, write_steps=write_steps, **options
+    )
+    return build_site(request)
 
 
 def data_files(root: Path) -> int:
@@ -31,12 +46,14 @@ def data_files(root: Path) -> int:
     return sum(path.startswith(("static/", "search/")) for path in snapshot(root / "site"))
 
 
-def clean_copy(root: Path, elsewhere: Path) -> dict[str, bytes]:
+def clean_copy(root: Path, elsewhere: Path, **options: bool) -> dict[str, bytes]:
     """A clean build of the same input, in a folder that shares no cache with `root`."""
     if elsewhere.exists():
         shutil.rmtree(elsewhere)
     shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns("site", ".chronique-cache"))
-    build_site(BuildRequest(content=elsewhere / "content", output=elsewhere / "site", cwd=elsewhere, clean=True))
+    build_site(
+        BuildRequest(content=elsewhere / "content", output=elsewhere / "site", cwd=elsewhere, clean=True, **options)
+    )
     return snapshot(elsewhere / "site")
 
 
@@ -133,7 +150,7 @@ def test_interrupted_while_writing_leaves_the_previous_site_exactly(root: Path) 
 
     original_stage = WRITE_STEPS.stage
     with pytest.raises(KeyboardInterrupt):
-        incremental(root, WriteSteps(stage=interrupted_stage))
+        incremental(root, write_steps=WriteSteps(stage=interrupted_stage))
     assert snapshot(root / "site") == before  # no temporary file left behind either
     incremental(root)
     assert "2024/12/nouvel-article.html" in snapshot(root / "site")
@@ -151,20 +168,9 @@ def test_ctrl_c_during_the_renames_waits_for_them(root: Path, tmp_path: Path) ->
         real_replace(source, target)
 
     with pytest.raises(KeyboardInterrupt):
-        incremental(root, WriteSteps(replace=replace_then_interrupt))
+        incremental(root, write_steps=WriteSteps(replace=replace_then_interrupt))
     assert sent
     assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")  # complete, not half-renamed
-
-
-@pytest.fixture
-def settle(monkeypatch):
-    """Waits until the files just written count as settled, for the loader and the survey of inputs
-    alike: their two seconds (`load.RACY_NS`) are shortened to 20 ms here, still longer than any
-    file system's clock tick."""
-    import chronique.load
-
-    monkeypatch.setattr(chronique.load, "RACY_NS", 20_000_000)
-    return lambda: time.sleep(0.05)
 
 
 # -- random edit sequences -------------------------------------------------------------------------------
@@ -176,16 +182,37 @@ operation = st.one_of(
     st.tuples(st.just("rename"), st.integers(0, 30)),
     st.tuples(st.just("template"), st.sampled_from(["v1", "v2"])),
     st.tuples(st.just("nothing")),
+    # One step for each input the survey declares beside the articles' text (see `chronique.inputs`):
+    st.tuples(st.just("static"), st.sampled_from(["p{}", "a{}"])),  # a static file, same size
+    st.tuples(st.just("site.yaml"), st.integers(1, 3)),
+    st.tuples(st.just("options"), st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+    st.tuples(st.just("touch"), st.integers(0, 30)),  # a new stat, the same bytes
+    st.tuples(st.just("dated back"), st.integers(0, 30)),  # other bytes, same size, old modification time
+    st.tuples(st.just("held"), st.integers(0, 30), st.sampled_from(["future", "draft"])),
 )
 
+OPTIONS = ("strict", "future", "drafts", "follow_symlinks")
 
-def apply(root: Path, step: tuple) -> None:
+
+def apply(root: Path, step: tuple, options: dict[str, bool]) -> None:
+    """Make the change `step` describes to the archive under `root`, or to the build's `options`."""
     content = root / "content"
     existing = sorted(content.glob("*.md"))
     kind = step[0]
     if kind == "nothing":
         return
-    if kind == "add":
+    if kind == "static":
+        (root / "static").mkdir(exist_ok=True)
+        (root / "static" / "extra.css").write_text(step[1])
+    elif kind == "site.yaml":
+        (root / "site.yaml").write_text(f"per_page: {step[1]}\n")
+    elif kind == "options":
+        options.update(zip(OPTIONS, step[1:], strict=True))
+    elif kind == "held":
+        _, n, why = step
+        when, front = ("2099-01-01", {}) if why == "future" else ("2023-06-01", {"draft": "true"})
+        write_article(content, f"h{n:02d}-{len(existing)}.md", f"En attente {n}", when, "Bientôt.", **front)
+    elif kind == "add":
         _, n, word, day = step
         write_article(content, f"n{n:02d}-{len(existing)}.md", f"{word.title()} numéro {n}", f"2023-05-{day:02d}",
                       f"Texte sur {word} et {WORDS[n % 9]}.", tags=f"[{word}]")
@@ -200,26 +227,29 @@ def apply(root: Path, step: tuple) -> None:
             write_article(content, target.name, f"Révisé {target.stem}", f"2022-11-{day:02d}", f"Nouveau {word}.")
         elif kind == "delete":
             target.unlink()
+        elif kind == "touch":
+            os.utime(target)
+        elif kind == "dated back":
+            same_size_edit_dated_back(target)
         else:
             target.rename(target.with_name("r-" + target.name))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(operation, min_size=1, max_size=5))
-def test_incremental_build_equals_clean_build(
-    tmp_path_factory: pytest.TempPathFactory, settle, steps: list[tuple]
-) -> None:
+def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathFactory, steps: list[tuple]) -> None:
     root = tmp_path_factory.mktemp("random")
     for n in range(4):
         write_article(root / "content", f"a{n}.md", f"Départ {n}", f"2024-0{n + 1}-01", f"{WORDS[n]} {WORDS[n + 1]}.")
     (root / "site.yaml").write_text("per_page: 2\n")
     settle()  # settled files: each build records its survey, and one with nothing changed stops early
-    incremental(root)
+    options: dict[str, bool] = {}
+    incremental(root, QUICK_NS)
     for step in steps:
-        apply(root, step)
+        apply(root, step, options)
         settle()
-        incremental(root)
-        assert snapshot(root / "site") == clean_copy(root, root.parent / f"{root.name}-clean"), step
+        incremental(root, QUICK_NS, **options)
+        assert snapshot(root / "site") == clean_copy(root, root.parent / f"{root.name}-clean", **options), step
 
 
 def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkeypatch) -> None:
@@ -238,16 +268,16 @@ def test_enrich_is_not_run_again_when_its_inputs_are_the_same(root: Path, monkey
 def test_a_new_version_of_a_required_library_reparses_and_rerenders_everything(root: Path, monkeypatch) -> None:
     from importlib import metadata
 
-    from chronique import cache
+    from chronique import inputs
 
     original_version = metadata.version
     monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "markdown" else original_version(name))
-    cache.code_version.cache_clear()
+    inputs.code_version.cache_clear()
     try:
-        assert ("markdown", "99.0") in cache.library_versions()
+        assert ("markdown", "99.0") in inputs.library_versions()
         report = incremental(root)
     finally:
-        cache.code_version.cache_clear()
+        inputs.code_version.cache_clear()
     assert report.rendered == report.pages - data_files(root)  # the cache of the other Markdown is not trusted
 
 
@@ -263,28 +293,29 @@ def loads_counted(monkeypatch) -> list[int]:
     return loads
 
 
-def test_a_rebuild_with_nothing_changed_stops_after_the_survey(root: Path, settle, monkeypatch) -> None:
+def test_a_rebuild_with_nothing_changed_stops_after_the_survey(root: Path, monkeypatch) -> None:
     write_article(root / "content", "bad.md", "Sans date", "pas une date")
     settle()
-    first = incremental(root)  # settled inputs: this build records its survey
+    first = incremental(root, QUICK_NS)  # settled inputs: this build records its survey
     loads = loads_counted(monkeypatch)
-    report = incremental(root)
+    report = incremental(root, QUICK_NS)
     assert loads == [] and [stage for stage, _ in report.timings] == ["check"]
     assert (report.articles, report.pages, report.rendered, report.files.written) == (12, first.pages, 0, 0)
     assert report.files.unchanged == first.pages
     assert report.problems == first.problems and len(report.problems) == 1  # warnings are given again
 
 
-def same_size_edit_dated_back(root: Path) -> None:
-    article = root / "content" / "a03.md"
-    status = article.stat()
-    article.write_text(article.read_text().replace("Article 3", "Artikel 3"))
-    os.utime(article, ns=(status.st_atime_ns, status.st_mtime_ns))  # as `tar x` or `cp -p` would
+def same_size_edit_dated_back(article: Path) -> None:
+    """Other bytes of the same size under the old modification time, as `tar x` or `cp -p` leave them."""
+    status, text = article.stat(), article.read_text()
+    last = max(place for place, letter in enumerate(text) if letter.isascii() and letter.isalpha())
+    article.write_text(text[:last] + text[last].swapcase() + text[last + 1 :])
+    os.utime(article, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
 CHANGES = {
     "touched": lambda root: (root / "content" / "a03.md").touch(),
-    "same size, dated back": same_size_edit_dated_back,
+    "same size, dated back": lambda root: same_size_edit_dated_back(root / "content" / "a03.md"),
     "added": lambda root: write_article(root / "content", "new.md", "Nouvel article", "2024-12-20"),
     "deleted": lambda root: (root / "content" / "a03.md").unlink(),
     "renamed": lambda root: (root / "content" / "a03.md").rename(root / "content" / "b03.md"),
@@ -298,38 +329,37 @@ CHANGES = {
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_any_change_to_an_input_or_an_output_makes_a_full_rebuild(
-    root: Path, tmp_path: Path, settle, monkeypatch, change: str
+    root: Path, tmp_path: Path, monkeypatch, change: str
 ) -> None:
     settle()
-    incremental(root)
+    incremental(root, QUICK_NS)
     loads = loads_counted(monkeypatch)
     CHANGES[change](root)
     settle()
-    incremental(root)
+    incremental(root, QUICK_NS)
     assert loads == [1]
     assert snapshot(root / "site") == clean_copy(root, tmp_path / "clean")
 
 
 def test_a_file_changed_just_before_the_survey_is_not_trusted(root: Path, monkeypatch) -> None:
-    import chronique.load
-
-    monkeypatch.setattr(chronique.load, "RACY_NS", 3600 * 10**9)  # every file changed "a moment ago"
+    an_hour = 3600 * 10**9  # every file changed "a moment ago"
     loads = loads_counted(monkeypatch)
-    incremental(root)  # nothing recorded
-    incremental(root)
+    incremental(root, an_hour)  # nothing recorded
+    incremental(root, an_hour)
     assert loads == [1, 1]
 
 
 def test_a_long_lived_process_stops_early_on_its_first_build_only(
-    root: Path, tmp_path: Path, settle, monkeypatch
+    root: Path, tmp_path: Path, monkeypatch
 ) -> None:
     from chronique.build import warm_up
     from chronique.cache import BuildMemory
 
     settle()
-    incremental(root)
+    incremental(root, QUICK_NS)
     loads = loads_counted(monkeypatch)
-    request, memory = BuildRequest(content=root / "content", output=root / "site", cwd=root), BuildMemory()
+    request = BuildRequest(content=root / "content", output=root / "site", cwd=root, racy_ns=QUICK_NS)
+    memory = BuildMemory()
     assert [stage for stage, _ in build_site(request, memory=memory).timings] == ["check"]  # the server starts
     warm_up(request, memory)
     assert len(memory.parsed) == 12  # read now, not by the first rebuild after an edit

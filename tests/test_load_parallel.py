@@ -35,7 +35,7 @@ def test_known_articles_are_not_parsed_again(tmp_path: Path, monkeypatch) -> Non
 def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path: Path, monkeypatch) -> None:
     """Like git's index: same modification time, change time and size, same bytes; unless the file
     was read right after it was written, when a second change could keep all three."""
-    monkeypatch.setattr(load, "RACY_NS", 500_000_000)  # half a second here, two in use
+    half_a_second = 500_000_000  # two in use
     old, fresh = tmp_path / "old.md", tmp_path / "fresh.md"
     old.write_text("---\ntitle: Ancien\ndate: 2024-01-01\n---\nTexte.\n")
     time.sleep(0.6)
@@ -44,9 +44,9 @@ def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path: Path, monkey
     read: list[str] = []
     original = ContentFiles.read
     monkeypatch.setattr(ContentFiles, "read", lambda files, path: read.append(Path(path).name) or original(files, path))
-    again = load_archive(tmp_path, first.parsed, seen=first.seen)
+    again = load_archive(tmp_path, first.parsed, seen=first.seen, racy_ns=half_a_second)
     assert again.articles == first.articles and read == ["fresh.md"]
     read.clear()
     os.utime(old, (time.time() - 30, time.time() - 30))  # touched: its bytes may differ
-    assert load_archive(tmp_path, again.parsed, seen=again.seen).articles == first.articles
+    assert load_archive(tmp_path, again.parsed, seen=again.seen, racy_ns=half_a_second).articles == first.articles
     assert sorted(read) == ["fresh.md", "old.md"]

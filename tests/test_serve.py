@@ -163,12 +163,13 @@ class EventStream:
         raise AssertionError(f"no {prefix!r} event; got {self.events[after:]}")
 
 
-def settled(monkeypatch) -> None:
-    """Lets the files just written count as settled (`load.RACY_NS`, 20 ms here): the first build then
-    records its survey, and the server finds nothing changed once its watcher runs."""
-    import chronique.load
+QUICK_NS = 20_000_000
+"""Files count as settled 20 ms after a change here (`BuildRequest.racy_ns`; two seconds in use):
+the first build then records its survey, and the server finds nothing changed once its watcher runs."""
 
-    monkeypatch.setattr(chronique.load, "RACY_NS", 20_000_000)
+
+def settled() -> None:
+    """Waits until the files just written count as settled (see `QUICK_NS`)."""
     time.sleep(0.05)
 
 
@@ -187,11 +188,11 @@ def start_serving(request: BuildRequest) -> tuple[int, threading.Event, threadin
         time.sleep(0.1)
 
 
-def test_serve_rebuilds_reloads_and_shows_build_errors(tmp_path: Path, monkeypatch) -> None:
+def test_serve_rebuilds_reloads_and_shows_build_errors(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_article(content, "a.md", "Premier article", "2024-10-30")
-    settled(monkeypatch)
-    request = BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path)
+    settled()
+    request = BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path, racy_ns=QUICK_NS)
     port, stop, thread = start_serving(request)
     try:
         stream = EventStream(port)
@@ -221,7 +222,7 @@ def test_an_edit_made_during_the_first_build_is_built_once_the_server_watches(tm
 
     content = tmp_path / "content"
     write_article(content, "a.md", "Premier article", "2024-10-30")
-    settled(monkeypatch)
+    settled()
     original = chronique.preview.build_site
 
     def first_build_then_an_edit(*args, **kwargs):
@@ -231,7 +232,9 @@ def test_an_edit_made_during_the_first_build_is_built_once_the_server_watches(tm
         return report
 
     monkeypatch.setattr(chronique.preview, "build_site", first_build_then_an_edit)
-    port, stop, thread = start_serving(BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path))
+    port, stop, thread = start_serving(
+        BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path, racy_ns=QUICK_NS)
+    )
     try:
         deadline = time.monotonic() + 20
         while b"Second article" not in raw_request(port, b"GET / HTTP/1.0\r\n\r\n"):

@@ -13,15 +13,17 @@ from typing import TypeVar
 
 from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
 from .config import SiteConfig, find_config, load_config
-from .fingerprint import environment_digest, fingerprint_pages
-from .load import load_archive
+from .fingerprint import fingerprint_pages
+from .inputs import BuildInputs, BuildOptions
+from .load import RACY_NS, load_archive
+from .load.discover import walk_content
 from .model import InputError, Problem
 from .parallel import PARALLELISM, Parallelism, gc_paused
 from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
-from .uptodate import outputs_intact, survey_inputs
+from .uptodate import outputs_intact
 from .write import (
     WRITE_STEPS,
     BuiltFrom,
@@ -74,6 +76,9 @@ class BuildRequest:
     """From how much work each stage uses other cores (tests lower it to try the parallel paths)."""
     write_steps: WriteSteps = WRITE_STEPS
     """How the writer puts each file in place (tests interrupt it)."""
+    racy_ns: int = RACY_NS
+    """How long an article file must have been still for its stat to stand for its bytes (see
+    `load.RACY_NS`); tests shorten it rather than wait."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -86,6 +91,11 @@ class BuildRequest:
 
     def site_theme(self, config: SiteConfig) -> Theme:
         return theme_for(self.theme_dir(config), self.content)
+
+    def inputs(self, config: SiteConfig, theme: Theme) -> BuildInputs:
+        """What a build of this request reads (see `inputs`), with its site.yaml and theme."""
+        options = BuildOptions(self.strict, self.future, self.drafts, self.follow_symlinks)
+        return BuildInputs(config, theme, self.content, options, self.racy_ns)
 
     def seal(self) -> Seal:
         """What seals the cache; none (no cache across runs) when the key would lie in a folder of
@@ -220,8 +230,9 @@ def build_site(
 ) -> BuildReport:
     """Build the site. A long-lived caller (the preview server) passes the same `memory` to each
     build, which then reuses the previous build's results without reading the cache. A build with
-    nothing in memory surveys its inputs first and stops there when nothing changed since the last
-    build (see `uptodate`); the preview server's later builds follow a change and skip the survey."""
+    nothing in memory surveys its inputs first (see `inputs`) and stops there when nothing changed
+    since the last build (see `uptodate`); the preview server's later builds follow a change and
+    skip the survey."""
     clock = _StageClock()
     check_content(request.content)
     config = request.site_config()
@@ -229,19 +240,16 @@ def build_site(
     check_output(request, theme)
     clear_interrupted_staging(request.output, everywhere=request.clean)
     seal, now = request.seal(), request.time()
-    environment = environment_digest(config, theme)
+    inputs = request.inputs(config, theme)
+    environment = inputs.environment()
     manifest, built_from = read_manifest(manifest_path(request))
     first = memory is None or not memory.language
-    inputs = (
-        survey_inputs(
-            request.content, environment, theme, request.strict, request.follow_symlinks, request.future, request.drafts
-        )
-        if first
-        else None
-    )
+    # The one walk of the content folder: surveyed, then read by the loader if anything changed.
+    walk = walk_content(request.content, request.follow_symlinks) if first else None
+    survey = inputs.survey(walk, environment) if walk else None
     if (
         built_from
-        and built_from.inputs == inputs
+        and built_from.inputs == survey
         and not fell_due(built_from.release, now)
         and not request.clean
         and outputs_intact(request.output, manifest)
@@ -263,6 +271,8 @@ def build_site(
             boilerplate=config.boilerplate,
             undated=config.undated,
             parallelism=request.parallelism,
+            racy_ns=request.racy_ns,
+            walk=walk,
         ),
     )
     if request.strict and loaded.problems:
@@ -292,8 +302,8 @@ def build_site(
     )
     drafts = drafts_left_out(loaded, request.drafts)
     made_from = (
-        BuiltFrom(inputs, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now), drafts)
-        if inputs
+        BuiltFrom(survey, len(archive.articles), loaded.problems, warnings, len(held), first_release(held, now), drafts)
+        if survey
         else None
     )
     written = clock.lap(
@@ -323,16 +333,15 @@ def changed_since_last_build(request: BuildRequest) -> bool:
     try:
         config = request.site_config()
         theme = request.site_theme(config)
+        walk = walk_content(request.content, request.follow_symlinks)
     except BUILD_ERRORS:
         return True
     _, built_from = read_manifest(manifest_path(request))
-    environment = environment_digest(config, theme)
-    inputs = survey_inputs(
-        request.content, environment, theme, request.strict, request.follow_symlinks, request.future, request.drafts
-    )
-    if inputs is None or built_from is None:
+    inputs = request.inputs(config, theme)
+    survey = inputs.survey(walk, inputs.environment())
+    if survey is None or built_from is None:
         return True
-    return built_from.inputs != inputs or fell_due(built_from.release, request.time())
+    return built_from.inputs != survey or fell_due(built_from.release, request.time())
 
 
 def warm_up(request: BuildRequest, memory: BuildMemory) -> None:

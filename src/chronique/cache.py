@@ -1,10 +1,11 @@
 """The build cache: what a rebuild may reuse.
 
-It lives in `.chronique-cache/` beside the content folder, never in the output,
+It lives in `.chronique-cache/` in the project folder, never in the output,
 with the manifests of the output folders built from that content (see
-`write`). Parse results are keyed by file path and content hash, and the
-whole cache by the code version (a hash of Chronique's own source) and the
-site language, so a stale entry can only miss, never be wrong. They are spread
+`write`). What each entry is keyed by follows from the declaration of a
+build's inputs (see `inputs`): parse results by file path and content hash,
+and the whole cache by the code version and the site language, so a stale
+entry can only miss, never be wrong. They are spread
 over 256 bucket files, so that adding one article rewrites one small file, not
 the cache. Beside them: what each file looked like when it was read (`Seen`),
 and the last enrich result with the digest of its inputs. Every file is sealed
@@ -14,23 +15,19 @@ and the last enrich result with the digest of its inputs. Every file is sealed
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import pickle
-import re
 import shutil
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import metadata
 from itertools import accumulate, repeat
 from pathlib import Path
 
 import jinja2
 
-from . import __version__
 from .config import SiteConfig
+from .inputs import code_version, enrich_key
 from .load import Loaded, ParseKey, Seen
 from .model import Archive, Article, RelatedLink
 from .parallel import PARALLELISM, Parallelism
@@ -38,41 +35,7 @@ from .scoring import COMPONENTS
 from .seal import Seal
 from .write import replace_file
 
-PACKAGE = Path(__file__).resolve().parent
 Parsed = Mapping[ParseKey, Article]
-
-
-@cache
-def code_version() -> str:
-    """Changes whenever Chronique's code or a library it requires does, so that no cache outlives
-    the code that wrote it (a new Markdown or nh3 may turn the same file into other HTML)."""
-    digest = hashlib.sha256(__version__.encode())
-    for source in sorted(PACKAGE.rglob("*.py")):
-        digest.update(source.relative_to(PACKAGE).as_posix().encode())
-        digest.update(source.read_bytes())
-    for name, version in library_versions():
-        digest.update(f"\0{name}=={version}".encode())
-    return digest.hexdigest()
-
-
-def library_versions() -> list[tuple[str, str]]:
-    """The installed version of each library Chronique requires, as its package metadata lists them."""
-    try:
-        required = metadata.requires("chronique") or []
-    except metadata.PackageNotFoundError:  # run from a checkout never installed: its code alone keys the cache
-        return []
-    names = sorted({_NOT_IN_NAME.split(line, maxsplit=1)[0].lower() for line in required if "extra ==" not in line})
-    versions: list[tuple[str, str]] = []
-    for name in names:
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, "missing"))
-    return versions
-
-
-_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")
-"""Ends the distribution name a requirement line ("numpy>=1.26") starts with."""
 
 
 def _bucket(key: ParseKey) -> str:
@@ -196,15 +159,6 @@ class BuildMemory:
         self.language, self.enriched = language, None
 
 
-def enrich_inputs(articles: list[Article], config: SiteConfig) -> str:
-    """A digest of everything `enrich` reads: the code, the configuration, and each article, which
-    is a pure function of its path and bytes (`Article.digest`) but for the slug given it at load."""
-    digest = hashlib.sha256(f"{code_version()}\0{config.model_dump_json()}".encode())
-    for origin, content, slug in sorted((str(article.origin), article.digest, article.slug) for article in articles):
-        digest.update(f"\0{origin}\0{content}\0{slug}".encode())
-    return digest.hexdigest()
-
-
 def enrich_cached(
     articles: list[Article],
     config: SiteConfig,
@@ -220,7 +174,7 @@ def enrich_cached(
     Only what enrich adds (final tags, the two side tables and the tag records) is stored; the
     articles come from the parse results, so the stored result stays small.
     """
-    key = enrich_inputs(articles, config)
+    key = enrich_key(articles, config)
     if memory.enriched is None and stored:
         memory.enriched = _read_enriched(cache_dir, key, articles, seal)
     if memory.enriched is not None and memory.enriched[0] == key:

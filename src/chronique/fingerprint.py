@@ -3,45 +3,24 @@
 A page is re-rendered when its fingerprint differs from the one its file was
 rendered with. The fingerprint walks the page's whole context (records,
 tuples, mappings), so no page has to declare its dependencies by hand and
-none can forget one; the environment digest covers the code, site.yaml and
-every template, so a template edit re-renders everything, the honest answer
-when templates extend and include one another.
+none can forget one; the environment digest (`inputs.BuildInputs.environment`)
+covers the code, site.yaml and every template, so a template edit re-renders
+everything, the honest answer when templates extend and include one another.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
-from .cache import code_version
-from .config import SiteConfig
+from .inputs import Update
 from .model import Article
 from .plan import Page
-from .render import Theme
-
-Update = Callable[[bytes], object]
-
-
-def environment_digest(config: SiteConfig, theme: Theme) -> str:
-    digest = hashlib.sha256(code_version().encode())
-    digest.update(config.model_dump_json().encode())
-    for folder in theme.template_dirs:
-        digest_folder(digest.update, folder)
-    return digest.hexdigest()
-
-
-def digest_folder(update: Update, folder: Path) -> None:
-    """Feed `folder`'s name, then each file under it, path and bytes, in path order."""
-    update(b"\0dir" + str(folder).encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
-            update(path.read_bytes())
 
 
 def fingerprint_pages(pages: Iterable[Page], environment: str) -> dict[str, str]:

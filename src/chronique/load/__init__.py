@@ -25,10 +25,10 @@ from ..urls import make_slug
 from .body import clean_source, html_text, summarise
 from .boilerplate import drop_boilerplate
 from .common import JEKYLL_NAME, Parsed, date_at
-from .discover import discover
+from .discover import ContentWalk, walk_content
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
-from .files import ContentFiles, NotReadable
+from .files import NotReadable
 from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget, tag_limit
 from .press import read_press
 from .sitelinks import resolve_site_links
@@ -187,6 +187,12 @@ def unique_slugs(articles: list[Article]) -> list[Article]:
     ]
 
 
+RACY_NS = 2_000_000_000
+"""A file modified less than this before it was read may be modified again within the same
+modification time (coarse clocks, some file systems): its stat is not trusted, it is read again
+(git's "racy" files). `BuildRequest.racy_ns` and the `racy_ns` parameters default to it."""
+
+
 class Seen(NamedTuple):
     """A file as a build last read it: its stat, and the digest of the bytes it then held."""
 
@@ -199,22 +205,17 @@ class Seen(NamedTuple):
     read_ns: int
     """When it was read (time.time_ns)."""
 
-    def vouches_for(self, status: os.stat_result) -> bool:
+    def vouches_for(self, status: os.stat_result, racy_ns: int = RACY_NS) -> bool:
         """Whether a file with this stat still holds the bytes read then: the stat is the same, and
-        the file had not changed for `RACY_NS` when it was read."""
+        the file had not changed for `racy_ns` when it was read."""
         same = (self.mtime_ns, self.ctime_ns, self.size) == (status.st_mtime_ns, status.st_ctime_ns, status.st_size)
-        return same and settled(self.mtime_ns, self.ctime_ns, self.read_ns)
+        return same and settled(self.mtime_ns, self.ctime_ns, self.read_ns, racy_ns)
 
 
-# A file modified less than this before it was read may be modified again within the same
-# modification time (coarse clocks, some file systems): its stat is not trusted, it is read again.
-RACY_NS = 2_000_000_000
-
-
-def settled(mtime_ns: int, ctime_ns: int, at_ns: int) -> bool:
-    """Whether a file last changed at these times had been still for `RACY_NS` at `at_ns`, so that
+def settled(mtime_ns: int, ctime_ns: int, at_ns: int, racy_ns: int = RACY_NS) -> bool:
+    """Whether a file last changed at these times had been still for `racy_ns` at `at_ns`, so that
     any later change gives it another stat."""
-    return at_ns - max(mtime_ns, ctime_ns) > RACY_NS
+    return at_ns - max(mtime_ns, ctime_ns) > racy_ns
 
 
 def load_archive(
@@ -227,6 +228,8 @@ def load_archive(
     boilerplate: Sequence[str] = BOILERPLATE,
     undated: Undated = "warn-and-keep",
     parallelism: Parallelism = PARALLELISM,
+    racy_ns: int = RACY_NS,
+    walk: ContentWalk | None = None,
 ) -> Loaded:
     """Read every article file under `content_dir`; bad files become Problems, never exceptions.
 
@@ -234,8 +237,9 @@ def load_archive(
     Files whose path and bytes are in `known` (the previous build's `Loaded.parsed`, read with the
     same `language`) are not parsed again; a large number of new files is parsed on every core.
     A file whose modification time, change time and size are those `seen` (the previous build's
-    `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read right
-    after a change.
+    `Loaded.seen`) recorded is not even read, as git trusts its index, unless it was read within
+    `racy_ns` of a change. `walk` is the build's walk of `content_dir` (see `discover.walk_content`),
+    made for its survey; None: walked here.
     Only regular files are read, and only those inside `content_dir` unless `follow_symlinks`
     (symbolic links to files elsewhere); any other article file is a Problem. Each file may take
     `budget` CPU seconds to read (see `limits.cpu_budget`). `boilerplate` and `undated` are
@@ -244,19 +248,19 @@ def load_archive(
     many files to parse a pool of processes parses them.
     """
     known, seen = known or {}, seen or {}
-    found = discover(content_dir)
-    files = ContentFiles(content_dir, follow_symlinks)
+    walk = walk or walk_content(content_dir, follow_symlinks)
+    found, files = walk.found, walk.files
     outcomes: dict[str, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
     now_seen: dict[str, Seen] = {}
     misses: list[tuple[Path, ParseKey, bytes]] = []
     for posix in found.articles:
         try:
-            path, status = files.look(posix)
+            path, status = walk.look(posix)
             before = seen.get(posix)
             if (
                 before is not None
-                and before.vouches_for(status)
+                and before.vouches_for(status, racy_ns)
                 and (posix, before.digest) in known
             ):
                 now_seen[posix] = before

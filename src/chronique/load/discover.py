@@ -1,10 +1,18 @@
-"""Which files of the content folder are articles: the only file-system walk of the loader."""
+"""Which files of the content folder are articles, and what each is: the one walk of a build.
+
+A build walks the content folder once (`walk_content`): the survey of its inputs digests the walk
+(see `inputs`), and the loader, when the survey finds a change, reads the same walk instead of
+listing and looking at every file again.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import ContentFiles, NotReadable
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm"})
 BACKUP_SUFFIXES = frozenset({".swp", ".bak", ".tmp"})
@@ -76,3 +84,43 @@ def discover(content_dir: Path) -> Found:
 
     walk(os.fspath(content_dir), "")
     return Found(tuple(articles), tuple(skipped), tuple(unreadable))
+
+
+Looked = tuple[str, os.stat_result] | NotReadable | OSError
+"""What `ContentFiles.look` gave for an article file: the path to open and its stat, or what it raised
+(`NotReadable`, or an OSError when the file could not be looked at)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContentWalk:
+    """The content folder as one build found it: which files are articles, and what each one is."""
+
+    found: Found
+    looked: dict[str, Looked]
+    """By article path (as in `found.articles`)."""
+    at_ns: int
+    """When the walk began (time.time_ns): a file changed within a moment of it may change again
+    unseen, within the same stat (see `load.settled`)."""
+    files: ContentFiles
+
+    def look(self, posix: str) -> tuple[str, os.stat_result]:
+        """What `ContentFiles.look` gave for `posix` during the walk: raises what it raised."""
+        looked = self.looked[posix]
+        if isinstance(looked, NotReadable | OSError):
+            raise looked
+        return looked
+
+
+def walk_content(content_dir: Path, follow_symlinks: bool = False) -> ContentWalk:
+    """List the article files of `content_dir` (see `discover`) and look at each (see
+    `ContentFiles.look`): nothing is opened. Raises OSError when `content_dir` cannot be listed."""
+    at_ns = time.time_ns()
+    found = discover(content_dir)
+    files = ContentFiles(content_dir, follow_symlinks)
+    looked: dict[str, Looked] = {}
+    for posix in found.articles:
+        try:
+            looked[posix] = files.look(posix)
+        except (NotReadable, OSError) as refusal:  # the loader reports it, the survey digests it
+            looked[posix] = refusal
+    return ContentWalk(found, looked, at_ns, files)
