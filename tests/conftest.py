@@ -37,6 +37,11 @@ def write_article(folder: Path, name: str, title: str, day: str, body: str = "Te
     return path
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it, with its bytes: two builds compared."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 WORDS = ["migration", "sécurité", "Maroc", "France", "frontière", "coopération", "tourisme", "Rabat", "Paris"]
 
 

@@ -25,15 +25,12 @@ import chronique
 from chronique.build import BuildRequest, build_site, failure_message
 from chronique.cli import main
 from chronique.render import builtin_dir
-from conftest import write_article, write_small_archive
+from conftest import snapshot, write_article, write_small_archive
 
 SOURCE = str(Path(chronique.__file__).parents[1])
 """The code under test, for the processes a test starts."""
 
 
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

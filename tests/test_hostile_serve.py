@@ -19,7 +19,7 @@ import pytest
 
 from chronique.build import BuildRequest
 from chronique.server import Broadcaster, make_server
-from conftest import write_article
+from conftest import snapshot, write_article
 from test_serve import raw_request, start_serving
 
 SOURCES = Path(__file__).resolve().parents[1] / "src"
@@ -231,9 +231,6 @@ def finish(build: subprocess.Popen[bytes]) -> tuple[int, str]:
         raise AssertionError("the build hung") from None
     return build.returncode, err.decode("utf-8", "replace")
 
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.mark.parametrize("stage", ["parse", "render"])

@@ -19,7 +19,7 @@ from chronique.load.body import render_markdown, sanitise
 from chronique.model import InputError
 from chronique.preview import SourceWatcher, rebuild
 from chronique.server import Broadcaster
-from conftest import build, write_article
+from conftest import build, snapshot, write_article
 
 BAD_SCHEMES = re.compile(r"^\s*(?:javascript|vbscript|data|file|about|blob):", re.IGNORECASE)
 
@@ -34,9 +34,6 @@ def links_of(site: Path) -> list[str]:
                     found.append(re.sub(r"[\t\n\r]", "", str(tag[name])))
     return found
 
-
-def snapshot(site: Path) -> dict[Path, bytes]:
-    return {path.relative_to(site): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
 # --- item 1: links -------------------------------------------------------------------------------

@@ -16,12 +16,7 @@ from hypothesis import strategies as st
 from chronique.build import BuildRequest, build_site
 from chronique.load import RACY_NS
 from chronique.write import WRITE_STEPS, WriteSteps
-from conftest import WORDS, write_article, write_small_archive
-
-
-def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
+from conftest import WORDS, snapshot, write_article, write_small_archive
 
 QUICK_NS = 20_000_000
 """The loader and the survey of inputs trust a file's stat once the file has been still for two

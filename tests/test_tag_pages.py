@@ -18,7 +18,7 @@ from chronique.enrich import enrich
 from chronique.model import Article, InputError
 from chronique.plan import Summary, group_by_tag, plan_site
 from chronique.render import news_article
-from conftest import build, write_article
+from conftest import build, snapshot, write_article
 
 
 def article(slug: str, text: str, day: int = 1, tags: tuple[str, ...] = (), title: str = "") -> Article:
@@ -182,9 +182,6 @@ def test_tags_of_an_archive_enrich_did_not_make_are_topics_by_count() -> None:
     articles = [article("a", "", 1, ("B", "A")), article("b", "", 2, ("A",))]
     assert [(group.name, group.origin) for group in group_by_tag(articles)] == [("A", "explicit"), ("B", "explicit")]
 
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 def site(tmp_path: Path, yaml: str, *articles: tuple[str, str, str, str]) -> Path:
