@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,9 +15,9 @@ from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import fingerprint_pages
 from .inputs import BuildInputs, BuildOptions
-from .load import RACY_NS, load_archive
-from .load.discover import walk_content
-from .model import InputError, Problem
+from .load import RACY_NS, Loaded, ParseKey, Seen, load_archive
+from .load.discover import ContentWalk, walk_content
+from .model import Article, InputError, Problem
 from .parallel import PARALLELISM, Parallelism, gc_paused
 from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
@@ -111,6 +111,28 @@ class BuildRequest:
     def time(self) -> datetime:
         """`now` as an aware date-time (a naive one is local time)."""
         return (self.now or datetime.now()).astimezone()
+
+    def read_content(
+        self,
+        config: SiteConfig,
+        parsed: Mapping[ParseKey, Article],
+        seen: Mapping[str, Seen],
+        walk: ContentWalk | None = None,
+    ) -> Loaded:
+        """The content folder read as this request and `config` ask: a build, and the commands that
+        explain one (`chronique related`, `chronique tags`), read it alike."""
+        return load_archive(
+            self.content,
+            parsed,
+            config.language,
+            seen,
+            self.follow_symlinks,
+            boilerplate=config.boilerplate,
+            undated=config.undated,
+            parallelism=self.parallelism,
+            racy_ns=self.racy_ns,
+            walk=walk,
+        )
 
     @property
     def project(self) -> Path:
@@ -260,21 +282,7 @@ def build_site(
         memory = BuildMemory()
     if memory.language != config.language:
         memory.recall(request.cache if not request.clean else None, config.language, seal)
-    loaded = clock.lap(
-        "load",
-        load_archive(
-            request.content,
-            memory.parsed,
-            config.language,
-            memory.seen,
-            request.follow_symlinks,
-            boilerplate=config.boilerplate,
-            undated=config.undated,
-            parallelism=request.parallelism,
-            racy_ns=request.racy_ns,
-            walk=walk,
-        ),
-    )
+    loaded = clock.lap("load", request.read_content(config, memory.parsed, memory.seen, walk))
     if request.strict and loaded.problems:
         raise BuildFailed(loaded.problems)
     held = [] if request.future else held_back(loaded, now, request.drafts)

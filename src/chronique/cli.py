@@ -31,7 +31,6 @@ from .build import (
 )
 from .cache import read_parsed
 from .config import SiteConfig
-from .load import load_archive
 from .model import Archive, InputError, Problem, printable
 from .new import create_article
 from .plan import Page
@@ -273,9 +272,7 @@ def _enriched(options: argparse.Namespace) -> tuple[SiteConfig, Archive]:
     config = request.site_config()
     check_content(request.content)
     parsed, seen = read_parsed(request.cache, config.language, request.seal())
-    loaded = load_archive(
-        request.content, parsed, config.language, seen, boilerplate=config.boilerplate, undated=config.undated
-    )
+    loaded = request.read_content(config, parsed, seen)
     archive = enrich(publishable(loaded, request.time()), config)
     _report_problems(loaded.problems, loaded.warnings)
     return config, archive
