@@ -11,8 +11,10 @@
   checked from the site's root, served (a root-absolute or absolute base outside the site is a problem).
 - Every XML file parses; an Atom feed has its id, title and updated, and so do its entries, each with
   a link; a sitemap's <url>s each have an absolute <loc> inside the site.
-- The output holds exactly the files the last build's manifest lists, with the bytes it wrote
-  (`FileRecord.digest`): a file edited by hand, missing or added is a problem.
+- The output holds the files the last build's manifest lists, with the bytes it wrote
+  (`FileRecord.digest`): a file edited by hand or missing is a problem. A file the build did not
+  write (a CNAME, a .nojekyll, a verification file put there by hand) is one the build leaves
+  alone: it is counted in the summary, not a problem, and its links are checked like the others.
 
 Problems are `path:line: what is wrong` (`path: …` for a whole file), sorted.
 """
@@ -58,11 +60,16 @@ class SiteProblem:
 class CheckReport:
     files: int
     problems: tuple[SiteProblem, ...]
+    added: tuple[str, ...] = ()
+    """Files the last build did not write (put there by hand), which builds leave alone."""
 
     def summary(self) -> str:
-        if not self.problems:
-            return f"{count(self.files, 'file')} checked, no problem"
-        return f"{count(len(self.problems), 'problem')} in {count(self.files, 'file')} checked"
+        found = f"{count(len(self.problems), 'problem')} in " if self.problems else ""
+        checked = f"{found}{count(self.files, 'file')} checked" + ("" if self.problems else ", no problem")
+        if self.added:
+            shown = ", ".join(self.added[:3]) + (", …" if len(self.added) > 3 else "")
+            checked += f" ({len(self.added)} not written by the build, left alone: {shown})"
+        return checked
 
 
 def check_site(request: BuildRequest) -> CheckReport:
@@ -83,8 +90,6 @@ def check_site(request: BuildRequest) -> CheckReport:
         problems.append(SiteProblem(path, 0, "missing: the last build wrote it"))
     for path in files:
         record = manifest.get(path)
-        if manifest and record is None:
-            problems.append(SiteProblem(path, 0, "not written by the build (not in its manifest)"))
         try:
             data = read_regular_file(request.output / path)
         except OSError as error:
@@ -94,7 +99,8 @@ def check_site(request: BuildRequest) -> CheckReport:
             problems.append(SiteProblem(path, 0, "changed since the build wrote it"))
         problems += site.read(path, data)
     problems += site.resolve_links()
-    return CheckReport(len(files), tuple(sorted(problems)))
+    added = tuple(path for path in files if path not in manifest) if manifest else ()
+    return CheckReport(len(files), tuple(sorted(problems)), added)
 
 
 def _files_of(output: Path) -> list[str]:
