@@ -119,6 +119,7 @@ def test_pages_rendered_half_in_a_forked_process_are_the_same(seed_site: Path, t
     (templates / "source.html").write_text("{{ no_such_variable }}\n", "utf-8")  # in the second half
     with pytest.raises(InputError, match=r"source\.html:1: while rendering sources/"):
         build(tmp_path / "seeds", tmp_path / "broken", parallelism=forking)
+    assert not (tmp_path / "broken").exists()  # what both processes had staged is gone, folders too
 
 
 def test_english_site(tmp_path: Path) -> None:

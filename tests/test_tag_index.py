@@ -19,7 +19,7 @@ import test_browser
 from chronique.config import SiteConfig, TaxonomyRule
 from chronique.model import Article
 from chronique.plan import LARGE_TAG_INDEX, Page, Sections, Summary, tag_index
-from chronique.render import Theme, builtin_dir, kicker, render_site
+from chronique.render import Theme, builtin_dir, kicker, render_pages
 from chronique.text import fold
 from conftest import build, write_article
 from test_browser import DESKTOP, PHONE, SHOTS, Tab
@@ -174,7 +174,7 @@ def render_index(tags: list[Summary], language: str = "fr") -> BeautifulSoup:
     page = Page("tags.html", "tags.html", {"tags": tuple(tags), "index": tag_index(tags),
                                            "sections": Sections(tags=True, sources=False, archives=False)})
     theme = Theme((builtin_dir("templates"),), (builtin_dir("static"),))
-    return BeautifulSoup(render_site([page], config, theme)["tags.html"].decode(), "html.parser")
+    return BeautifulSoup(dict(render_pages([page], config, theme))["tags.html"].decode(), "html.parser")
 
 
 def test_names_of_unknown_kinds_are_headed_by_initial_with_letters_in_the_jump_links() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +17,9 @@ from .fingerprint import fingerprint_pages
 from .inputs import BuildInputs, BuildOptions
 from .load import RACY_NS, Loaded, ParseKey, Seen, load_archive
 from .load.discover import ContentWalk, walk_content
-from .model import Article, InputError, Problem
+from .model import Archive, Article, InputError, Problem
 from .parallel import PARALLELISM, Parallelism, gc_paused
-from .plan import Page, PathCollision, alias_pages, merge_outputs, plan_site
+from .plan import Page, PathCollision, alias_pages, check_unique, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
@@ -28,6 +28,7 @@ from .write import (
     WRITE_STEPS,
     BuiltFrom,
     Manifest,
+    Staging,
     UnsafeOutput,
     WriteReport,
     WriteSteps,
@@ -35,7 +36,6 @@ from .write import (
     clear_interrupted_staging,
     read_manifest,
     up_to_date,
-    write_site,
 )
 
 T = TypeVar("T")
@@ -295,16 +295,11 @@ def build_site(
     pages = plan_site(archive, config, assets.get("static/style.css", b"").decode("utf-8", "replace"))
     redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
     pages = clock.lap("plan", (*pages, *redirects))
+    check_unique([*assets, *(page.path for page in pages)])
     fingerprints = fingerprint_pages(pages, environment)
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
     compiled = None if request.clean else compiled_templates(request.cache, seal)
-    files = clock.lap(
-        "render", merge_outputs(assets, render_site(stale, config, theme, progress, compiled, request.parallelism))
-    )
-    from .search_index import build_search_index  # numpy and the stemmers: only when there is work
-
-    files = clock.lap("search", merge_outputs(files, build_search_index(archive.articles, config)))
     warnings = (
         *loaded.warnings, *empty_bodies(loaded, request.content, request.drafts), *bad_aliases, *theme.warnings
     )
@@ -314,16 +309,18 @@ def build_site(
         if survey
         else None
     )
-    written = clock.lap(
-        "write",
-        write_site(files, unchanged, request.output, manifest_path(request), fingerprints, manifest, made_from,
-                   request.write_steps),
-    )
+    with Staging(request.output, request.write_steps) as staging:  # files written as made, put in place at commit
+        staging.put_all(assets.items())
+        clock.lap("render", render_site(stale, config, theme, staging, progress, compiled, request.parallelism))
+        clock.lap("search", staging.put_all(_search_files(archive, config, [*assets, *(page.path for page in pages)])))
+        written = clock.lap(
+            "write", staging.commit(unchanged, manifest_path(request), fingerprints, manifest, made_from)
+        )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
     return BuildReport(
         articles=len(archive.articles),
-        pages=len(files) + len(unchanged),
+        pages=written.written + written.unchanged,
         rendered=len(stale),
         files=written,
         problems=loaded.problems,
@@ -365,6 +362,15 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
         except BUILD_ERRORS:  # the next build reports it
             return
         memory.recall(request.cache, language, request.seal())
+
+
+def _search_files(archive: Archive, config: SiteConfig, taken: Sequence[str]) -> Iterable[tuple[str, bytes]]:
+    """The search index's files, none of which may replace a page or an asset (`taken`)."""
+    from .search_index import build_search_index  # numpy and the stemmers: only when there is work
+
+    files = build_search_index(archive.articles, config)
+    check_unique([*files, *taken])
+    return files.items()
 
 
 def _unchanged_outputs(

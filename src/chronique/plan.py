@@ -298,12 +298,6 @@ def check_unique(paths: Iterable[str]) -> None:
         raise PathCollision("several pages would be written to " + ", ".join(clashes))
 
 
-def merge_outputs(*outputs: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Theme assets, rendered pages and generated data (the search index): none may replace another."""
-    check_unique([path for output in outputs for path in output])
-    return {path: data for output in outputs for path, data in output.items()}
-
-
 def _article_page(
     article: Article,
     archive: Archive,

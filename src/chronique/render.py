@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
@@ -26,11 +26,12 @@ from .i18n import language
 from .links import safe_url_filter
 from .load.press import CREDIT_SEPARATOR
 from .model import Article, InputError, Problem
-from .parallel import PARALLELISM, Parallelism, forked
+from .parallel import PARALLELISM, Parallelism, forked, young_garbage_collected
 from .plan import Page, Summary
 from .text import fold
 from .typography import typeset_page
 from .urls import URLS
+from .write import Put, Staging
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
 """Wraps the pages a process renders, to show progress (the CLI's bar)."""
@@ -102,27 +103,40 @@ def render_site(
     pages: Sequence[Page],
     config: SiteConfig,
     theme: Theme,
+    staging: Staging,
     progress: Progress = lambda pages: pages,
     compiled: jinja2.BytecodeCache | None = None,
     parallelism: Parallelism = PARALLELISM,
-) -> dict[str, bytes]:
-    """Render every page (`progress` wraps the pages this process renders itself); a template error
-    raises InputError naming the template and line, the first in page order. Templates compiled
-    once are kept in the bytecode cache `compiled` (compiling the theme takes a sixth of a second).
-    From `parallelism.render_from` pages, half are rendered in a forked process (`parallel.forked`)."""
-    if len(pages) < parallelism.render_from or not parallelism.may_fork():  # two threads would only take turns
-        return _render_pages(progress(pages), config, theme, compiled)
-    half = len(pages) // 2
-    with forked(_render_pages, pages[half:], config, theme, compiled) as second:
-        first = _render_pages(progress(pages[:half]), config, theme, compiled)
-        return {**first, **second()}
+) -> None:
+    """Render every page into `staging` (`progress` wraps the pages this process renders itself); a
+    template error raises InputError naming the template and line, the first in page order.
+    Templates compiled once are kept in the bytecode cache `compiled` (compiling the theme takes a
+    sixth of a second). From `parallelism.render_from` pages, half are rendered in a forked process
+    (`parallel.forked`), which stages its own pages."""
+    with young_garbage_collected():
+        if len(pages) < parallelism.render_from or not parallelism.may_fork():  # two threads would only take turns
+            staging.put_all(render_pages(progress(pages), config, theme, compiled))
+            return
+        half = len(pages) // 2
+        staging.expect(page.path for page in pages)  # before the fork: the child stages into these folders
+        with forked(_render_part, pages[half:], config, theme, compiled, staging) as second:
+            staging.put_all(render_pages(progress(pages[:half]), config, theme, compiled))
+            staging.absorb(second())
 
 
-def _render_pages(
-    pages: Iterable[Page], config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None
-) -> dict[str, bytes]:
+def _render_part(
+    pages: Sequence[Page], config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None, staging: Staging
+) -> dict[str, Put]:
+    with staging.part() as part:
+        part.put_all(render_pages(pages, config, theme, compiled))
+        return part.files
+
+
+def render_pages(
+    pages: Iterable[Page], config: SiteConfig, theme: Theme, compiled: jinja2.BytecodeCache | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Each page's path and bytes, one at a time."""
     env = make_environment(config, theme, compiled)
-    rendered: dict[str, bytes] = {}
     for page in pages:
         try:
             template = env.get_template(page.template)
@@ -131,8 +145,7 @@ def _render_pages(
                 text = typeset_page(text)
         except Exception as exc:  # a theme's template can fail in any way: each is one line naming it
             raise template_failure(exc, page) from None
-        rendered[page.path] = text.encode("utf-8")
-    return rendered
+        yield page.path, text.encode("utf-8")
 
 
 MESSAGE_LIMIT = 300
