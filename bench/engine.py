@@ -1,6 +1,7 @@
 """Chronique against Hugo, side by side in one run, on the same synthetic archive.
 
-    python bench/engine.py N [--work /dev/shm/engine] [--hugo PATH] [--runs 3] [--timeout 900] [--sample 0.25]
+    python bench/engine.py N [--work /dev/shm/engine] [--hugo PATH | --no-hugo] [--runs 3] [--timeout 900]
+                             [--sample 0.25]
 
 Generates (or reuses, under `--work`) the archive of ../shared/bench-anchors/gen.py: OUT/yaml for
 Chronique and OUT/hugo, a Hugo site with equivalent layouts (articles with 5 related, paginated home
@@ -138,15 +139,16 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/engine"))
     parser.add_argument("--hugo", type=Path, help="Hugo binary (default: /tmp/hugo-venv's, else PATH)")
+    parser.add_argument("--no-hugo", action="store_true", help="measure Chronique alone (e.g. at 100,000 articles)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed to each build")
     parser.add_argument("--sample", type=float, default=0.25, help="seconds between memory samples")
     parser.add_argument("--generator", type=Path, default=GENERATOR)
     args = parser.parse_args()
 
-    hugo = args.hugo or find_hugo()
+    hugo = None if args.no_hugo else args.hugo or find_hugo()
     if hugo is None:
-        print("Hugo not found (--hugo PATH): measuring Chronique alone")
+        print("measuring Chronique alone" if args.no_hugo else "Hugo not found (--hugo PATH): Chronique alone")
     corpus = generate(args.count, args.work, args.generator, args.timeout)
     staged = sorted((corpus / "yaml-staging").glob("*.md"))[0]  # the hugo/staging copy is the same file
     root = args.work / f"run-{args.count}"
