@@ -126,7 +126,11 @@ class Article:
     tags: tuple[str, ...] = ()
     source: Source = field(default_factory=Source)
     credit: str = ""
+    """The credit line of a press export ("SOURCE WEB Par Atlas Info", `load.press`), as printed; empty
+    for other shapes. Not the authors: it often names an agency or the source."""
     authors: tuple[str, ...] = ()
+    """The people who wrote the article, from front matter (`author`, `authors`) or a saved page's
+    metadata. (site.yaml's `author` is the site's own, for its feeds.)"""
     teasers: tuple[Teaser, ...] = ()
     draft: bool = False
     aliases: tuple[tuple[int, str], ...] = ()

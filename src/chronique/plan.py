@@ -152,7 +152,7 @@ def plan_site(archive: Archive, config: SiteConfig, stylesheet: str = "") -> tup
     years = group_by_month(articles)
 
     pages: list[Page] = []
-    pages += _listing_pages(urls.home, urls.home_page, "index.html", articles, config.per_page, {})
+    pages += _listing_pages(urls.home, urls.home_page, "index.html", articles, config.per_page)
     pages[0] = Page(pages[0].path, pages[0].template, {**pages[0].context, "topics": front_topics(tags, config)})
     tag_summaries = {tag.name: summary(tag, count=False) for tag in tags}
     for index, article in enumerate(articles):
@@ -346,15 +346,14 @@ def summary(group: Group, count: bool = True) -> Summary:
 
 def _group_pages(group: Group, front: str, older: str, template: str, key: str, config: SiteConfig) -> list[Page]:
     """A tag's or source's listing pages; only the front page shows (and so depends on) the count."""
-    pages = _listing_pages(front, older, template, group.articles, config.per_page, {})
+    pages = _listing_pages(front, older, template, group.articles, config.per_page)
     return [
         Page(page.path, template, {**page.context, key: summary(group, count=page.path == front)}) for page in pages
     ]
 
 
 def _listing_pages(
-    front_path: str, older_pattern: str, template: str, articles: Sequence[Article], per_page: int,
-    extra: Mapping[str, Any],
+    front_path: str, older_pattern: str, template: str, articles: Sequence[Article], per_page: int
 ) -> list[Page]:
     numbered = paginate(articles, per_page)
     paths = [front_path] + [older_pattern.format(n=number) for number, _ in numbered[1:]]
@@ -370,7 +369,7 @@ def _listing_pages(
             last=paths[-1] if index + 1 < len(paths) else None,
             window=tuple((numbered[at][0], paths[at]) for at in around) if len(paths) > 1 else (),
         )
-        pages.append(Page(paths[index], template, {**extra, "listing": listing}))
+        pages.append(Page(paths[index], template, {"listing": listing}))
     return pages
 
 

@@ -1,4 +1,4 @@
-"""Press-archive text export (FORMATS.md §1): title, paragraphs, "Le <date>", credit, footer, teasers."""
+"""Press-archive text export (README, "What it reads"): title, paragraphs, "Le <date>", credit, footer, teasers."""
 
 from __future__ import annotations
 

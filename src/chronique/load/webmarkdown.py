@@ -1,4 +1,4 @@
-"""Markdown converted from a web page (FORMATS.md §2), and plain Markdown opening with "# Title"."""
+"""Markdown converted from a web page (README, "What it reads"), and plain Markdown opening with "# Title"."""
 
 from __future__ import annotations
 
