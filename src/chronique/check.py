@@ -35,7 +35,8 @@ from urllib.parse import unquote, urlsplit
 
 from .build import BuildRequest, count, manifest_path
 from .model import printable
-from .write import file_digest, read_manifest, read_regular_file
+from .regularfile import read_regular_file
+from .write import file_digest, read_manifest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

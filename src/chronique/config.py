@@ -13,8 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from .model import InputError, TagOrigin
+from .regularfile import read_regular_file
 from .scoring import COMPONENTS, Component
-from .write import read_regular_file
 
 
 class _Strict(BaseModel):

@@ -17,11 +17,11 @@ import hashlib
 import hmac
 import os
 import secrets
-import stat
 import tempfile
 from pathlib import Path
 
-from .write import read_regular_file, replace_file
+from .regularfile import opened_regular, read_regular_file
+from .write import replace_file
 
 KEY_BYTES = 32
 _TAG_BYTES = hashlib.sha256().digest_size
@@ -102,10 +102,8 @@ def _kept_key(key_file: Path) -> bytes | None:
 
 def _read_key(key_file: Path) -> bytes | None:
     """The key, only from a regular file of the user's own that no one else may read or write."""
-    handle = os.open(key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(handle, "rb") as stream:
-        status = os.fstat(stream.fileno())
-        if not stat.S_ISREG(status.st_mode) or status.st_mode & 0o077 or status.st_uid != os.getuid():
+    with opened_regular(key_file) as (stream, status):
+        if status.st_mode & 0o077 or status.st_uid != os.getuid():
             return None
         key = stream.read(KEY_BYTES + 1)
     return key if len(key) == KEY_BYTES else None

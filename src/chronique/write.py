@@ -19,7 +19,6 @@ removes the temporaries of every marker whose lock no live build holds.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
@@ -28,7 +27,6 @@ import posixpath
 import re
 import secrets
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .model import Problem
+from .regularfile import read_regular_file
 
 V = TypeVar("V")
 
@@ -141,17 +140,6 @@ def _head(path: Path, size: int) -> bytes:
         return read_regular_file(path, size)
     except OSError:
         return b""
-
-
-def read_regular_file(path: Path, limit: int = -1, follow_links: bool = False) -> bytes:
-    """The bytes of `path` (at most `limit`), which must be a regular file: a FIFO would block, a
-    device never end; a link is refused too unless `follow_links`. OSError naming `path` otherwise."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
-    handle = os.open(path, flags)
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        return stream.read(limit)
 
 
 def check_relative(path: str) -> PurePosixPath:

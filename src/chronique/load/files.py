@@ -12,12 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from ..regularfile import NotRegular, opened_regular
 from .limits import MAX_BYTES
-
-# O_NONBLOCK: opening a named pipe for reading waits for a writer, for ever if none comes; with it
-# the open returns at once (it changes nothing for a regular file). O_NOFOLLOW: a symbolic link put
-# in the place of a file after it was looked at is not followed.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class NotReadable(Exception):
@@ -64,18 +60,17 @@ class ContentFiles:
 
     def read(self, path: str) -> tuple[bytes, os.stat_result]:
         """The bytes and stat of the file `look` gave `path` for, checked on the open file itself."""
-        descriptor = os.open(path, _OPEN_FLAGS)
-        with open(descriptor, "rb") as file:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode):
-                raise NotReadable(f"{kind(status.st_mode)}, not an article file")
-            opened = _opened_path(descriptor)
-            if opened is not None and not self.follow_symlinks and not self._inside(opened):
-                raise NotReadable(f"{opened} is outside the content folder (a folder was replaced while reading)")
-            # One byte more than an article may have is enough to refuse it, even if it grew since its
-            # stat; asking for no more than the file holds (plus one, to see growth) keeps read() from
-            # mapping a 2 MB buffer per file, which at 100,000 files exhausted the process's mappings.
-            return file.read(min(status.st_size, MAX_BYTES) + 1), status
+        try:
+            with opened_regular(path) as (file, status):  # a link put there since `look` is not followed
+                opened = _opened_path(file.fileno())
+                if opened is not None and not self.follow_symlinks and not self._inside(opened):
+                    raise NotReadable(f"{opened} is outside the content folder (a folder was replaced while reading)")
+                # One byte more than an article may have is enough to refuse it, even if it grew since its
+                # stat; asking for no more than the file holds (plus one, to see growth) keeps read() from
+                # mapping a 2 MB buffer per file, which at 100,000 files exhausted the process's mappings.
+                return file.read(min(status.st_size, MAX_BYTES) + 1), status
+        except NotRegular as error:
+            raise NotReadable(f"{kind(error.mode)}, not an article file") from None
 
     def _link_target(self, path: str) -> str:
         try:
