@@ -34,13 +34,13 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildRequest, count, manifest_path
+from .links import PAGE_SUFFIXES as HTML_SUFFIXES
 from .model import printable
 from .regularfile import read_regular_file
 from .write import file_digest, read_manifest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True, slots=True, order=True)

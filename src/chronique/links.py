@@ -36,6 +36,7 @@ def safe_url(url: str) -> str | None:
 
 
 PAGE_SUFFIXES = (".html", ".htm")
+"""What an HTML page of the output ends with (an alias must name one; `chronique check` reads them as HTML)."""
 RESERVED_FOLDERS = ("static", "search")
 """Output folders of the theme's assets and the search index, which no alias may write into."""
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

@@ -34,6 +34,8 @@ KNOWN = frozenset(
 # `description`; Jekyll's `permalink` and Hugo's `url` give the slug when they name one page.
 # They stay in `extra_items` too, for templates that know them.
 BORROWED = frozenset({"excerpt", "description", "published", "permalink", "url"})
+# Stripped from the last part of a front matter's permalink or url to find the slug it published
+# ("/2019/03/slug.php" of an old CMS included).
 _PAGE_SUFFIXES = (".html", ".htm", ".php", ".md", ".markdown")
 PELICAN_STATUS = {"published": False, "draft": True, "hidden": True, "skip": True}
 _LOOKED_FOR = "looked for a 'date' key in the front matter or a 'YYYY-MM-DD-' file name"

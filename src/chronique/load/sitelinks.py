@@ -24,6 +24,9 @@ _ROOT_HREF = re.compile(r'(<a\s[^>]*?href=)"(/(?!/)[^"]*)"')
 _WRITTEN_PATH = re.compile(r"(?<![\w/])/(?!/)[^\s()\"'<>\[\]]*")
 """A root-relative path as Markdown or HTML writes it: "/docs/x" in "](/docs/x)" or 'href="/docs/x"'."""
 _TARGET = re.compile(r"(?P<path>[^?#]*)(?:\?[^#]*)?(?:#(?P<fragment>.*))?", re.DOTALL)
+# What a link to another article of the archive may end with, as other generators' sources wrote
+# it (their source files' suffixes, .rst and .mdown included) or as they published it: wider than
+# the suffixes Chronique reads (`discover.ARTICLE_SUFFIXES`), since such a link names the page too.
 _SUFFIXES = (".html", ".htm", ".md", ".markdown", ".mdown", ".txt", ".rst")
 
 Links = tuple[tuple[int, str], ...]
