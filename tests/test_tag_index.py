@@ -21,6 +21,7 @@ from chronique.model import Article
 from chronique.plan import LARGE_TAG_INDEX, Page, Sections, Summary, tag_index
 from chronique.render import Theme, builtin_dir, kicker, render_pages
 from chronique.text import fold
+from chronique.urls import URLS
 from conftest import build, write_article
 from test_browser import DESKTOP, PHONE, SHOTS, Tab
 from test_browser_theme import serious_violations
@@ -171,7 +172,7 @@ def test_the_index_speaks_the_site_language(tmp_path: Path) -> None:
 
 def render_index(tags: list[Summary], language: str = "fr") -> BeautifulSoup:
     config = SiteConfig(language=language)
-    page = Page("tags.html", "tags.html", {"tags": tuple(tags), "index": tag_index(tags),
+    page = Page("tags.html", "tags.html", {"tags": tuple(tags), "index": tag_index(tags), "urls": URLS,
                                            "sections": Sections(tags=True, sources=False, archives=False)})
     theme = Theme((builtin_dir("templates"),), (builtin_dir("static"),))
     return BeautifulSoup(dict(render_pages([page], config, theme))["tags.html"].decode(), "html.parser")

@@ -30,7 +30,6 @@ from .parallel import PARALLELISM, Parallelism, forked, young_garbage_collected
 from .plan import Page, Summary
 from .text import fold
 from .typography import typeset_page
-from .urls import URLS
 from .write import Put, Staging
 
 Progress = Callable[[Sequence[Page]], Iterable[Page]]
@@ -227,7 +226,6 @@ def make_environment(
     env.globals.update(
         site=config,
         lang=lang,
-        urls=URLS,
         href=href,
         absolute=lambda path: absolute_url(config, path),
         entry_id=lambda path: entry_id(config, path),

@@ -175,4 +175,6 @@ def _exceptions(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 
 URLS = Urls()
-"""The URLs of a site where no two tags or sources share a slug (and of every article)."""
+"""The URLs of a site where no two tags or sources share a slug. An article's URL is the same in
+every site's `Urls` (only tag and source slugs depend on the site): the search index, alias
+redirects and links between articles use this one; templates get the site's own (`plan_site`)."""
