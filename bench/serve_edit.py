@@ -13,10 +13,11 @@ written as an editor saves (one write of the whole file). For each edit it print
 - `exact`: seconds from the write to the live-reload event that follows the exact build;
 - the stage times of the exact build the server printed (`-v`).
 
-The first edit after the server starts is printed apart (`first`): it shows what a writer sees
-right after `chronique serve`. Every edit is undone at the end (the files get their old bytes back
-and the server rebuilds). With `--verify`, the site the server left is then compared with a clean
-build of the same content (`build --clean` into WORK/clean): they must be byte-identical.
+Edits start once the server is idle (its first build done, and the planning of the site it does
+after a first build that found nothing changed); the first is printed apart (`first`). Every edit
+is undone at the end (the files get their old bytes back and the server rebuilds). With
+`--verify`, the site the server left is then compared with a clean build of the same content
+(`build --clean --drafts` into WORK/clean, as serve shows drafts): they must be byte-identical.
 """
 
 from __future__ import annotations
@@ -64,7 +65,21 @@ class Server:
             time.sleep(0.1)
         self.reloads: list[float] = []
         threading.Thread(target=self._read_events, daemon=True).start()
-        time.sleep(1)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until the server spends under 5 % of a core for a second: done with its first builds."""
+        def cpu_seconds() -> float:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        before = cpu_seconds()
+        while True:
+            time.sleep(1)
+            now = cpu_seconds()
+            if now - before < 0.05:
+                return
+            before = now
 
     def _read_stderr(self) -> None:
         assert self.process.stderr is not None
@@ -112,13 +127,15 @@ def edit(server: Server, content: Path, name: str, word: str) -> tuple[float, fl
     started = time.perf_counter()
     path.write_bytes(data.rstrip(b"\n") + f"\n\nUne phrase de plus : {word}.\n".encode())
     shown = exact = None
+    ahead = False
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if shown is None and word.encode() in server.get(page):
             shown = time.perf_counter() - started
-        # The build's reload is the last one: after the quick page's, if there was one.
-        if shown is not None and len(server.reloads) >= reloads + 1 and (site_has(server, page, word)):
-            exact = server.reloads[-1] - started
+            ahead = not site_has(server, page, word)  # served before the exact build wrote it
+        # The exact build's reload comes after the quick page's, if there was one.
+        if shown is not None and len(server.reloads) >= reloads + 1 + ahead:
+            exact = server.reloads[reloads + ahead] - started
             break
         time.sleep(POLL_SECONDS)
     if shown is None or exact is None:

@@ -176,3 +176,43 @@ def test_the_overlay_answers_for_its_pages_and_keeps_a_newer_version() -> None:
     assert overlay_paths("/tags?x=1") == ("tags", "tags/index.html")
     assert overlay_paths("/") == ("index.html",)
     assert overlay_paths("/2024/%31%30/a.html")[0] == "2024/10/a.html"
+
+
+def test_in_a_browser_the_edited_page_reloads_ahead_of_its_build_and_other_pages_stay(archive: Path) -> None:
+    browser_tests = pytest.importorskip("test_browser")  # skips without Chromium
+    from playwright.sync_api import expect, sync_playwright
+
+    content, output, writes = archive / "content", archive / "site", HeldWrites()
+    request = BuildRequest(content=content, output=output, cwd=archive, racy_ns=QUICK_NS, drafts=True,
+                           write_steps=writes.steps)
+    port, stop, thread = start_serving(request)
+    try:
+        page = article_page(output, "Article 3 sur France")
+        stream = EventStream(port)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(browser_tests.CHROMIUM),
+                                                  args=browser_tests.CHROMIUM_ARGS)
+            edited, archives = chromium.new_page(), chromium.new_page()
+            for tab, path in ((edited, page), (archives, "archives.html")):
+                tab.goto(f"http://127.0.0.1:{port}/{path}")
+                tab.evaluate("window.stayed = true")  # gone once the tab reloads
+            time.sleep(0.5)  # the pages' event streams are open
+            writes.hold()
+            (content / "a03.md").write_text((content / "a03.md").read_text() + "\nUne phrase ajoutée : zorglub.\n")
+
+            expect(edited.locator("main")).to_contain_text("zorglub", timeout=30_000)
+            assert writes.waiting.is_set() and b"zorglub" not in (output / page).read_bytes()
+            edited.evaluate("window.stayed = true")
+            seen = len(stream.events)
+            writes.release()
+            wait_until(lambda: reloads(stream, seen), "no reload after the exact build")
+            changed = reloads(stream, seen)[0]
+            time.sleep(1)  # time for a tab to reload
+            assert "archives.html" not in changed and archives.evaluate("window.stayed === true")
+            assert edited.evaluate("window.stayed === true") == (page not in changed)
+            expect(edited.locator("main")).to_contain_text("zorglub")
+            chromium.close()
+    finally:
+        writes.release()
+        stop.set()
+        thread.join(timeout=10)

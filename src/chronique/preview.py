@@ -156,7 +156,7 @@ def rebuild(
     """One build; its outcome goes to the terminal and to every open page. Whether it succeeded.
     `verbosity`: -1 says only what failed, 1 also each stage's time. The pages `overlay` shows
     when the build starts stop being shown when it ends; then only the pages whose files changed
-    reload (every page when none was shown)."""
+    reload (every page when none was shown and files changed)."""
     started = time.perf_counter()
     shown = overlay.pages() if overlay else {}
     try:
@@ -174,9 +174,12 @@ def rebuild(
             say(f"built: {report.summary(request.output, time.perf_counter() - started)}")
         if overlay:
             overlay.drop(shown)
-        targeted = shown and not report.files.deleted  # the report names no deleted file: any page may be
-        changed = changed_files(request.output, report.files.written_paths, shown) if targeted else None
-        broadcaster.publish(None, changed)
+        files = report.files
+        # The report names no deleted file, and a page may show a changed file it did not load (a
+        # theme's font named in a stylesheet): then every page reloads, unless a quick page was shown
+        # (that build follows article edits), or nothing was written.
+        everything = files.deleted or (files.written and not shown)
+        broadcaster.publish(None, None if everything else changed_files(request.output, files.written_paths, shown))
         return True
     say(f"{message}\nbuild failed: still serving the last good site")
     if overlay:
@@ -186,7 +189,7 @@ def rebuild(
 
 
 def changed_files(output: Path, written: Sequence[str], shown: Mapping[str, bytes]) -> list[str]:
-    """The files a build changed for pages open in a browser: those it `written`, but for the pages
+    """The files a build changed for pages open in a browser: those in `written`, but for the pages
     `shown` ahead of it with the bytes it wrote; and the `shown` pages it wrote otherwise."""
     changed = set(written)
     for path, data in shown.items():
@@ -259,6 +262,8 @@ def serve(
         daemon=True,
     ).start()
     warm_up(request, memory)  # while the site is served and watched
+    if memory.planned is None:  # the first build found nothing changed: plan the site, for `edited_pages`
+        due.set()
     try:
         while not stop.is_set():
             if not due.wait(0.2):
