@@ -15,7 +15,7 @@ import pytest
 
 from chronique.build import BuildRequest, build_site
 from chronique.cache import BuildMemory
-from chronique.preview import edited_pages
+from chronique.preview import SourceWatcher, edited_pages
 from chronique.server import PageOverlay, overlay_paths
 from chronique.write import WRITE_STEPS, WriteSteps
 from conftest import snapshot, write_article, write_small_archive
@@ -216,3 +216,17 @@ def test_in_a_browser_the_edited_page_reloads_ahead_of_its_build_and_other_pages
         writes.release()
         stop.set()
         thread.join(timeout=10)
+
+
+def test_the_watcher_names_the_files_an_editor_saved(tmp_path: Path) -> None:
+    from watchdog.events import DirCreatedEvent, DirModifiedEvent, FileModifiedEvent, FileMovedEvent
+
+    content = (tmp_path / "content").resolve()
+    watcher = SourceWatcher(BuildRequest(content=content, output=tmp_path / "site", cwd=tmp_path), threading.Event())
+    watcher.on_any_event(FileMovedEvent(str(content / ".a.md.tmp"), str(content / "a.md")))  # an atomic save
+    watcher.on_any_event(DirModifiedEvent(str(content)))  # goes with every change inside the folder
+    watcher.on_any_event(FileModifiedEvent(str(content / "b.md~")))  # noise
+    assert watcher.take() == {content / "a.md"} and watcher.changed.is_set()
+    assert watcher.take() == set()
+    watcher.on_any_event(DirCreatedEvent(str(content / "2024")))
+    assert watcher.take() == {Path()}  # no file to read ahead of the build: an exact build only
