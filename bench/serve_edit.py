@@ -169,7 +169,10 @@ def main() -> int:
     time.sleep(2.1)  # older than the loader's racy window (`load.RACY_NS`), as a real archive's files are
     started = time.perf_counter()
     server = Server(options.work)
-    print(f"serve started in {time.perf_counter() - started:.1f} s (port {server.port})")
+    print(f"serve idle {time.perf_counter() - started:.1f} s after it started (port {server.port}); its builds:")
+    for _, line in server.lines:
+        if line.startswith("built:"):
+            print(f"  {line}")
     results = []
     try:
         for number, name in enumerate(chosen):
