@@ -149,6 +149,7 @@ def test_only_edits_to_published_articles_in_place_are_served_ahead(archive: Pat
         "a parse error": original.replace("date: 2024-04-10", "date: 2024-99-99"),
         "a new slug": original.replace("title:", "slug: ailleurs\ntitle:"),
         "a new date, and page": original.replace("2024-04-10", "2024-05-10"),
+        "a new time, and place": original.replace("2024-04-10", "2024-04-10T12:00:00Z"),
         "a draft now": original.replace("---\n\n", "draft: true\n---\n\n", 1),
         "no date": original.replace("date: 2024-04-10\n", ""),
     }

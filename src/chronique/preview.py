@@ -113,8 +113,8 @@ def edited_pages(request: BuildRequest, memory: BuildMemory, paths: Collection[P
     read again and rendered into its page as the last build planned it (`BuildMemory.planned`),
     with the related list, tags and neighbours it had then. Empty when only an exact build can
     tell: a path that is not an article the last build published, an article that does not read
-    (the build reports it), that a file's date dates, or whose slug, date or draft status changed
-    (it moves), another site.yaml or theme."""
+    (the build reports it), that a file's date dates, whose address or time changed (it moves) or
+    that became a draft, another site.yaml or theme."""
     planned, content = memory.planned, request.content.resolve()
     if planned is None or not paths or not all(path.is_relative_to(content) for path in paths):
         return {}
@@ -133,7 +133,9 @@ def edited_pages(request: BuildRequest, memory: BuildMemory, paths: Collection[P
             # No modification time: an article it dates has another date after each edit.
             article = read_article(Path(posix), data, config.boilerplate)
             last = page.context["article"]
-            if (article.slug, article.date, article.draft) != (last.slug, last.date, last.draft):
+            # Another address or place among the articles (its neighbours): only an exact build moves it.
+            moved = page.context["urls"].article(article) != page.path or article.sort_key != last.sort_key
+            if moved or article.draft != last.draft:
                 return {}
             if article.site_links:
                 others = [other for other in planned.articles if other.origin != article.origin]
