@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
+from .cache import BuildMemory, PlannedArticles, compiled_templates, enrich_cached, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import fingerprint_pages
 from .inputs import BuildInputs, BuildOptions
@@ -19,7 +19,7 @@ from .load import RACY_NS, Loaded, ParseKey, Seen, load_archive
 from .load.discover import ContentWalk, walk_content
 from .model import Archive, Article, InputError, Problem
 from .parallel import PARALLELISM, Parallelism, gc_paused
-from .plan import Page, PathCollision, alias_pages, check_unique, plan_site
+from .plan import Page, PathCollision, alias_pages, article_pages, check_unique, plan_site
 from .render import THEME_PARTS, Progress, Theme, collect_static, render_site, theme_folder, theme_for
 from .schedule import drafts_left_out, empty_bodies, fell_due, first_release, held_back, publishable
 from .seal import Seal, default_key_file
@@ -318,6 +318,7 @@ def build_site(
         )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)
+    memory.planned = PlannedArticles(environment, archive.articles, article_pages(pages))
     return BuildReport(
         articles=len(archive.articles),
         pages=written.written + written.unchanged,

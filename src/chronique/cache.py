@@ -31,6 +31,7 @@ from .inputs import code_version, enrich_key
 from .load import Loaded, ParseKey, Seen
 from .model import Archive, Article, RelatedLink
 from .parallel import PARALLELISM, Parallelism
+from .plan import Page
 from .scoring import COMPONENTS
 from .seal import Seal
 from .write import replace_file
@@ -142,6 +143,20 @@ def _start_afresh(cache_dir: Path, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedArticles:
+    """The article pages of the last build that wrote its site, as planned: the preview server
+    renders an edited article into its page, with the related lists and neighbours it had, before
+    the exact build (see `preview`)."""
+
+    environment: str
+    """What they were rendered with (`inputs.BuildInputs.environment`)."""
+    articles: tuple[Article, ...]
+    """The archive's articles, newest first."""
+    pages: Mapping[str, Page]
+    """By article file (see `plan.article_pages`)."""
+
+
 @dataclass(slots=True)
 class BuildMemory:
     """What one process keeps between its builds (the preview server's), instead of re-reading it."""
@@ -151,6 +166,7 @@ class BuildMemory:
     language: str = ""
     """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None
+    planned: PlannedArticles | None = None
 
     def recall(self, cache_dir: Path | None, language: str, seal: Seal) -> None:
         """Forget everything, then hold the parse results the cache folder has for a site in

@@ -141,6 +141,15 @@ class Page:
     context: Mapping[str, Any]
 
 
+ARTICLE_TEMPLATE = "article.html"
+
+
+def article_pages(pages: Iterable[Page]) -> dict[str, Page]:
+    """The page of each article among `pages`, by the article's file ("/"-separated, relative to
+    the content folder)."""
+    return {page.context["article"].origin.as_posix(): page for page in pages if page.template == ARTICLE_TEMPLATE}
+
+
 def plan_site(archive: Archive, config: SiteConfig, stylesheet: str = "") -> tuple[Page, ...]:
     """Every page of the site, in a deterministic order. `stylesheet` is the theme's style.css,
     which the not-found page carries in itself (see templates/404.html)."""
@@ -314,7 +323,7 @@ def _article_page(
     )
     # The article's tags with their origin and kind, for its JSON-LD (`render.news_article`).
     article_tags = tuple(tags[name] for name in dict.fromkeys(article.tags) if name in tags)
-    return Page(urls.article(article), "article.html",
+    return Page(urls.article(article), ARTICLE_TEMPLATE,
                 {"article": article, "related": related, "teasers": teasers, "article_tags": article_tags,
                  "newer": newer, "older": older})
 

@@ -4,7 +4,10 @@ It serves only files inside the output folder (no `..`, encoded or not, no
 symlink leading out), answers bad requests with a 4xx, and adds to each HTML
 page a small script that listens for server-sent events: `reload` after a
 good build, `failed` with the message after a bad one (shown as an overlay
-while the last good site stays served).
+while the last good site stays served). A `reload` may name the files that
+changed: a page reloads only when they hold it or a file it loaded. Pages in
+the `PageOverlay` (an edited article rendered ahead of its build) are served
+from memory instead of the output folder.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import mimetypes
 import re
 import sys
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,8 +33,20 @@ MAX_TARGET_BYTES = 2048
 LIVE_SCRIPT = """<script>
 (() => {
   const events = new EventSource("EVENTS_PATH");
+  const page = PAGE_PATH;
+  // The site's files this page shows: itself, and what it loaded (stylesheets, scripts, data).
+  const shown = () => [page, ...performance.getEntriesByType("resource").map((entry) => {
+    const path = decodeURIComponent(new URL(entry.name).pathname).slice(1);
+    return path === "" || path.endsWith("/") ? path + "index.html" : path;
+  })];
   let overlay = null;
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (event) => {
+    const changed = JSON.parse(event.data);
+    // A page showing a failure, or not found, reloads after any good build.
+    if (changed === null || page === null || overlay || shown().some((path) => changed.includes(path))) {
+      location.reload();
+    }
+  });
   events.addEventListener("failed", (event) => {
     overlay = overlay || document.body.appendChild(document.createElement("pre"));
     overlay.id = "chronique-error";
@@ -47,6 +63,8 @@ LIVE_SCRIPT = """<script>
 class BuildState:
     generation: int
     error: str | None
+    changed: tuple[str, ...] | None = None
+    """The files a good build changed, relative to the site root; None: any may have."""
 
 
 class Broadcaster:
@@ -62,9 +80,10 @@ class Broadcaster:
         with self._condition:
             return self._state
 
-    def publish(self, error: str | None) -> None:
+    def publish(self, error: str | None, changed: Iterable[str] | None = None) -> None:
+        """A build's outcome: its error, else the files it changed (None: any may have)."""
         with self._condition:
-            self._state = BuildState(self._state.generation + 1, error)
+            self._state = BuildState(self._state.generation + 1, error, None if changed is None else tuple(changed))
             self._condition.notify_all()
 
     def wait_after(self, generation: int, timeout: float) -> BuildState:
@@ -76,6 +95,45 @@ class Broadcaster:
         with self._condition:
             self.closed = True
             self._condition.notify_all()
+
+
+class PageOverlay:
+    """Pages served from memory instead of the output folder, by path relative to the site root:
+    the preview server's quick render of an edited article, shown until its exact build lands
+    (the output folder only ever holds what builds wrote)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pages: dict[str, bytes] = {}
+
+    def get(self, path: str) -> bytes | None:
+        with self._lock:
+            return self._pages.get(path)
+
+    def show(self, pages: Mapping[str, bytes]) -> None:
+        with self._lock:
+            self._pages.update(pages)
+
+    def pages(self) -> dict[str, bytes]:
+        with self._lock:
+            return dict(self._pages)
+
+    def drop(self, pages: Mapping[str, bytes]) -> None:
+        """Stop serving `pages` (as `pages()` gave them), but not a newer version shown since."""
+        with self._lock:
+            for path, data in pages.items():
+                if self._pages.get(path) is data:
+                    del self._pages[path]
+
+
+def overlay_paths(raw_path: str) -> tuple[str, ...]:
+    """The paths relative to the site root a request may name in a `PageOverlay`: "a/b.html" for
+    /a/b.html, "a/index.html" for /a/ and for /a."""
+    path = request_path(raw_path) or ""
+    relative = "/".join(part for part in path.split("/") if part)
+    if not relative:
+        return ("index.html",)
+    return (f"{relative}/index.html",) if path.endswith("/") else (relative, f"{relative}/index.html")
 
 
 def resolve_request(root: Path, raw_path: str) -> Path | None:
@@ -108,12 +166,15 @@ def request_path(raw_path: str) -> str | None:
         return None
 
 
-def make_server(root: Path, host: str, port: int, broadcaster: Broadcaster) -> PreviewServer:
-    """An HTTP server for `root` (not yet serving: call serve_forever, e.g. in a thread)."""
+def make_server(
+    root: Path, host: str, port: int, broadcaster: Broadcaster, overlay: PageOverlay | None = None
+) -> PreviewServer:
+    """An HTTP server for `root`, `overlay` before it (not yet serving: call serve_forever, e.g. in a thread)."""
 
     class Handler(PreviewHandler):
         site_root = root
         events = broadcaster
+        pages = overlay or PageOverlay()
 
     return PreviewServer((host, port), Handler)
 
@@ -136,6 +197,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     site_root: Path
     events: Broadcaster
+    pages: PageOverlay
     server_version = "Chronique"
     protocol_version = "HTTP/1.0"
     # The standard handler takes a request line without a version for HTTP/0.9 and answers errors
@@ -182,19 +244,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if request_path(self.path) == EVENTS_PATH:
             self._stream_events()
             return
-        target = resolve_request(self.site_root, self.path)
-        status = HTTPStatus.OK
-        if target is None:
-            status = HTTPStatus.NOT_FOUND
-            missing_page = self.site_root / "404.html"
-            target = missing_page if missing_page.is_file() else None
-        try:
-            body = target.read_bytes() if target else b"Not found\n"
-        except OSError:  # removed or replaced by a rebuild since it was found, or unreadable
-            status, target, body = HTTPStatus.NOT_FOUND, None, b"Not found\n"
-        content_type = (mimetypes.guess_type(target.name)[0] if target else None) or "text/plain"
+        status, page, body = self._find()
+        content_type = (mimetypes.guess_type(page)[0] if page else None) or "text/plain"
         if content_type == "text/html":
-            body = body.replace(b"</body>", LIVE_SCRIPT.encode() + b"</body>", 1)
+            shown = json.dumps(None if status == HTTPStatus.NOT_FOUND else page).replace("<", "\\u003c")
+            body = body.replace(b"</body>", LIVE_SCRIPT.replace("PAGE_PATH", shown).encode() + b"</body>", 1)
             if status == HTTPStatus.NOT_FOUND:
                 # The 404 page is shown at the depth it was asked for; its <base> names the site root,
                 # which is this server's root whatever the published site's base_url says.
@@ -207,6 +261,27 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if with_body:
             self.wfile.write(body)
+
+    def _find(self) -> tuple[HTTPStatus, str | None, bytes]:
+        """The status, the path relative to the site root of the file that answers (None: no
+        file), and its bytes: from the overlay, else the output folder, else its 404 page."""
+        for path in overlay_paths(self.path):
+            if (shown := self.pages.get(path)) is not None:
+                return HTTPStatus.OK, path, shown
+        root = self.site_root.resolve()
+        target = resolve_request(self.site_root, self.path)
+        status = HTTPStatus.OK
+        if target is None:
+            status = HTTPStatus.NOT_FOUND
+            missing_page = self.site_root / "404.html"
+            target = missing_page if missing_page.is_file() else None
+        try:
+            body = target.read_bytes() if target else b"Not found\n"
+        except OSError:  # removed or replaced by a rebuild since it was found, or unreadable
+            return HTTPStatus.NOT_FOUND, None, b"Not found\n"
+        if target is None or status == HTTPStatus.NOT_FOUND:
+            return status, target.name if target else None, body
+        return status, target.relative_to(root).as_posix(), body
 
     def _stream_events(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -222,7 +297,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 if latest.generation == state.generation:
                     self.wfile.write(b": still here\n\n")  # lets a closed tab end this thread
                 elif latest.error is None:
-                    self._send_event("reload", "")
+                    # Outcomes missed while this stream was writing may have changed any file.
+                    missed = latest.generation > state.generation + 1
+                    self._send_event("reload", None if missed else latest.changed)
                 else:
                     self._send_event("failed", latest.error)
                 self.wfile.flush()
@@ -230,7 +307,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def _send_event(self, name: str, data: str) -> None:
+    def _send_event(self, name: str, data: str | tuple[str, ...] | None) -> None:
         self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         self.wfile.flush()
 
