@@ -10,9 +10,9 @@ from chronique.write import Staging, UnsafeOutput, WriteReport, check_output_dir
 
 def write_site(files: dict[str, bytes], out: Path, manifest: Path) -> WriteReport:
     """What a build does with its files: staged, then committed over the last build's manifest."""
-    with Staging(out) as staging:
+    with Staging(out, read_manifest(manifest)[0]) as staging:
         staging.put_all(files.items())
-        return staging.commit({}, manifest, {}, read_manifest(manifest)[0])
+        return staging.commit({}, manifest, {})
 
 
 def test_writes_then_leaves_unchanged_files_alone(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_a_build_failing_after_staging_files_leaves_the_site_as_it_was(tmp_path:
     out, manifest = tmp_path / "site", tmp_path / "m.json"
     write_site({"index.html": b"old", "2024/a.html": b"a"}, out, manifest)
     before = sorted((path.relative_to(out), path.read_bytes()) for path in out.rglob("*") if path.is_file())
-    with pytest.raises(RuntimeError), Staging(out) as staging:
+    with pytest.raises(RuntimeError), Staging(out, {}) as staging:
         staging.put_all({"index.html": b"new", "2024/b.html": b"b"}.items())
         staging.expect(["2025/c.html"])
         with staging.part() as part:  # as a forked renderer does; it "dies": its files never reach the parent
@@ -59,20 +59,20 @@ def test_a_build_failing_after_staging_files_leaves_the_site_as_it_was(tmp_path:
 
 
 def test_a_part_stages_only_into_folders_expected_before_it(tmp_path: Path) -> None:
-    with Staging(tmp_path / "site") as staging, staging.part() as part, pytest.raises(ValueError, match="expected"):
+    with Staging(tmp_path / "site", {}) as staging, staging.part() as part, pytest.raises(ValueError, match="expected"):
         part.put("2030/new.html", b"x")
 
 
 def test_files_a_part_staged_are_put_in_place_by_the_commit(tmp_path: Path) -> None:
     out, manifest = tmp_path / "site", tmp_path / "m.json"
-    with Staging(out) as staging:
+    with Staging(out, {}) as staging:
         staging.put("index.html", b"home")
         staging.expect(["2024/a.html"])
         with staging.part() as part:
             part.put("2024/a.html", b"a")
             handed_back = part.files
         staging.absorb(handed_back)
-        report = staging.commit({}, manifest, {}, {})
+        report = staging.commit({}, manifest, {})
     assert report.written_paths == ("2024/a.html", "index.html")
     assert (out / "2024" / "a.html").read_bytes() == b"a"
     assert sorted(path.name for path in out.rglob("*")) == ["2024", "a.html", "index.html"]

@@ -309,12 +309,12 @@ def build_site(
         if survey
         else None
     )
-    with Staging(request.output, request.write_steps) as staging:  # files written as made, put in place at commit
+    with Staging(request.output, manifest, request.write_steps) as staging:  # written as made, in place at commit
         staging.put_all(assets.items())
         clock.lap("render", render_site(stale, config, theme, staging, progress, compiled, request.parallelism))
         clock.lap("search", staging.put_all(_search_files(archive, config, [*assets, *(page.path for page in pages)])))
         written = clock.lap(
-            "write", staging.commit(unchanged, manifest_path(request), fingerprints, manifest, made_from)
+            "write", staging.commit(unchanged, manifest_path(request), fingerprints, made_from)
         )
     write_parsed(request.cache, config.language, loaded, memory.parsed, memory.seen, seal)
     memory.parsed, memory.seen = dict(loaded.parsed), dict(loaded.seen)

