@@ -28,7 +28,7 @@ from .common import JEKYLL_NAME, Parsed, date_at
 from .discover import ContentWalk, walk_content
 from .encoding import Warnings, decode
 from .fields import has_front_matter, read_front_matter
-from .files import NotReadable
+from .files import ContentFiles, NotReadable
 from .limits import READ_BUDGET, OutOfTime, capped, check_elements, check_size, cpu_budget, tag_limit
 from .press import read_press
 from .sitelinks import resolve_site_links
@@ -253,7 +253,9 @@ def load_archive(
     outcomes: dict[str, Article | Problem] = {}
     parsed: dict[ParseKey, Article] = {}
     now_seen: dict[str, Seen] = {}
-    misses: list[tuple[Path, ParseKey, bytes]] = []
+    known_paths = {posix for posix, _ in known}
+    rules = _Rules(language, budget, tuple(boilerplate), undated == "warn-and-keep", undated == "skip")
+    to_parse: list[tuple[str, str, ContentFiles, _Rules]] = []
     for posix in found.articles:
         try:
             path, status = walk.look(posix)
@@ -267,30 +269,26 @@ def load_archive(
                 outcomes[posix] = parsed[posix, before.digest] = known[posix, before.digest]
                 continue
             check_size(Path(posix), status.st_size)  # before reading it
-            read_ns = time.time_ns()
-            data, status = files.read(path)
-        except NotReadable as refusal:
-            outcomes[posix] = Problem(Path(posix), 1, str(refusal))
+            if posix in known_paths:  # only then may its bytes be some already parsed
+                _, now_seen[posix] = _read(files, posix, path, rules)
+                key = (posix, now_seen[posix].digest)
+                if key in known:
+                    outcomes[posix] = parsed[key] = known[key]
+                    continue
+        except (NotReadable, InputError, OSError) as error:
+            outcomes[posix] = _refusal(posix, error)
             continue
-        except InputError as error:
-            outcomes[posix] = error.problem
-            continue
-        except OSError as exc:
-            outcomes[posix] = Problem(Path(posix), 1, f"cannot read file: {exc.strerror or exc}")
-            continue
-        key = (posix, _content_digest(boilerplate, data))
-        now_seen[posix] = Seen(status.st_mtime_ns, status.st_ctime_ns, status.st_size, key[1], read_ns)
-        if key in known:
-            outcomes[posix] = parsed[key] = known[key]
-        else:
-            modified = None if undated == "skip" else modification_time(status.st_mtime_ns)
-            misses.append((Path(posix), key, data, modified))
-    rules = _Rules(language, budget, tuple(boilerplate), undated == "warn-and-keep")
-    files = [(relative, data, key[1], modified) for relative, key, data, modified in misses]
-    for (_, key, _, _), outcome in zip(misses, _parse_all(files, rules, parallelism.parse_from), strict=True):
-        outcomes[key[0]] = outcome
-        if isinstance(outcome, Article) and not outcome.dated_by_file:
-            parsed[key] = outcome
+        # Read again where it is parsed: this process never holds the bytes of all the files to
+        # parse at once (at 100,000 articles, 1.3 GB held while the pool parsed them).
+        to_parse.append((posix, path, files, rules))
+    for (posix, *_), (outcome, read_as) in zip(
+        to_parse, _parse_all(to_parse, parallelism.parse_from), strict=True
+    ):
+        outcomes[posix] = outcome
+        if read_as is not None:
+            now_seen[posix] = read_as
+            if isinstance(outcome, Article) and not outcome.dated_by_file:
+                parsed[posix, outcome.digest] = outcome
 
     # By path, as PurePath orders them: part by part (parts compare in C, paths in Python).
     articles = sorted((item for item in outcomes.values() if isinstance(item, Article)), key=lambda a: a.origin.parts)
@@ -332,19 +330,49 @@ class _Rules(NamedTuple):
     budget: float
     boilerplate: tuple[str, ...]
     warn_undated: bool
+    skip_undated: bool
+
+
+def _read(files: ContentFiles, posix: str, path: str, rules: _Rules) -> tuple[bytes, Seen]:
+    """The bytes of the article file `posix` (opened at `path`), and what the next build may trust of it."""
+    read_ns = time.time_ns()
+    data, status = files.read(path)
+    digest = _content_digest(rules.boilerplate, data)
+    return data, Seen(status.st_mtime_ns, status.st_ctime_ns, status.st_size, digest, read_ns)
+
+
+def _refusal(posix: str, error: Exception) -> Problem:
+    if isinstance(error, InputError):
+        return error.problem
+    if isinstance(error, OSError):
+        return Problem(Path(posix), 1, f"cannot read file: {error.strerror or error}")
+    return Problem(Path(posix), 1, str(error))
 
 
 def _parse_all(
-    files: list[tuple[Path, bytes, str, datetime | None]], rules: _Rules, parse_from: int
-) -> list[Article | Problem]:
-    """Parse each (path, bytes, digest, modification time), each in at most `rules.budget` CPU
-    seconds; on every core from `parse_from` files (see `Parallelism.parse_from`)."""
+    files: list[tuple[str, str, ContentFiles, _Rules]], parse_from: int
+) -> list[tuple[Article | Problem, Seen | None]]:
+    """Read and parse each file (see `_read_and_parse`); on every core from `parse_from` files
+    (see `Parallelism.parse_from`)."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < parse_from or workers < 2:
-        return [_parse_one(*file, rules) for file in files]
+        return [_read_and_parse(*file) for file in files]
     with process_pool(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        return pool.starmap(_parse_one, [(*file, rules) for file in files], chunksize=chunk)
+        return pool.starmap(_read_and_parse, files, chunksize=chunk)
+
+
+def _read_and_parse(
+    posix: str, path: str, files: ContentFiles, rules: _Rules
+) -> tuple[Article | Problem, Seen | None]:
+    """The article read from the file `posix` (or why not), and what was read, in at most
+    `rules.budget` CPU seconds."""
+    try:
+        data, seen = _read(files, posix, path, rules)
+    except (NotReadable, OSError) as error:
+        return _refusal(posix, error), None
+    modified = None if rules.skip_undated else modification_time(seen.mtime_ns)
+    return _parse_one(Path(posix), data, seen.digest, modified, rules), seen
 
 
 def _parse_one(relative: Path, data: bytes, digest: str, modified: datetime | None, rules: _Rules) -> Article | Problem:
