@@ -100,6 +100,20 @@ def render_markdown(source: str) -> str:
         raise
 
 
+# A line in NFC that opens with a letter (no list, heading, quote or code block; no combining mark to
+# join the "<p>" before it) and holds no inline mark, "<", "&", "{" or "|" is one paragraph of itself:
+# rendering it gives it back (tests/test_load_speed.py checks it against the renderer). Skipping the
+# renderer for such summaries (0.17 -> 0.03 ms an article) saves 6 % of the load stage's CPU.
+_PLAIN_LINE = re.compile(r"[^\W\d_][^\\`*_\[\]<>&{}|~^\ud800-\udfff]*")
+
+
+def markdown_line(line: str) -> str:
+    """One line of Markdown (already `clean_line`d, such as a summary) as plain text."""
+    if _PLAIN_LINE.fullmatch(line) and unicodedata.is_normalized("NFC", line):
+        return line
+    return clean_line(html_text(render_markdown(line)))
+
+
 def paragraphs_html(paragraphs: list[str]) -> str:
     """Plain-text paragraphs (already clean) -> HTML."""
     return "\n".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in paragraphs)
