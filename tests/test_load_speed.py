@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
+import markdown
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from chronique.load.body import clean_line, html_text, markdown_line, render_markdown
+from chronique.load.body import MARKDOWN_EXTENSIONS, clean_line, html_text, markdown_line, render_markdown, sanitise
 from chronique.text import fold
 
 # What Markdown, HTML and Unicode normalisation make something of, among plain letters and words.
@@ -49,3 +50,23 @@ _COMBINING_MARKS = {code: None for code in range(0x20000) if unicodedata.combini
 def test_fold_removes_every_combining_mark(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
     assert fold(text) == decomposed.translate(_COMBINING_MARKS)
+
+
+_MARKDOWN_PIECES = [
+    *_TRICKY, *_WORDS, " ", "\n", "\n\n", "\t", "\r\n", "  \n", "\\\n", "!", "^", "[", "]", "(", ")",
+    "**gras**", "_x_", "*", "`code`", "``", "\\*", "\\[", "&eacute;", "&#233;", "&", "<b>", "</b>", "<!-- c -->",
+    "<div markdown=\"1\">\n", "</div>\n", "<span>", "<a@b.fr>", "<https://a.fr/x>", "![i](/i.png)", "![i][r]",
+    "[r]: /u \"t\"\n", "[r]", "[t][r]", "[^n]", "[^n]: note\n", "*[ONU]: Nations unies\n", "ONU",
+    "\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "\n```\ncode [x] *y*\n```\n", "\n~~~ {.py}\nz\n~~~\n", "\n    indenté\n", "\nterme\n:   définition\n", "{: .c }",
+    "\n- a\n- b\n", "\n1. a\n2. b\n", "\n> cite\n", "\n## Titre\n", "\nTitre\n=====\n", "\n***\n", "\x02", "\x03",
+]
+documents = st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=30).map("".join)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=400)
+@given(st.one_of(documents, st.text()))
+@example("a\t\nb *c* `d` [e](f) <g@h.fr> &amp; \\* ![i](j) [^k]\n\n[^k]: l\n*[ONU]: m\nONU")
+def test_markdown_renders_as_the_full_converter(source: str) -> None:
+    full = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    assert render_markdown(source) == sanitise(full.convert(source))
