@@ -8,7 +8,16 @@ import markdown
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from chronique.load.body import MARKDOWN_EXTENSIONS, clean_line, html_text, markdown_line, render_markdown, sanitise
+from chronique.load.body import (
+    _SPACES,
+    MARKDOWN_EXTENSIONS,
+    clean_line,
+    clean_source,
+    html_text,
+    markdown_line,
+    render_markdown,
+    sanitise,
+)
 from chronique.text import fold
 
 # What Markdown, HTML and Unicode normalisation make something of, among plain letters and words.
@@ -70,3 +79,12 @@ documents = st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=30).map("".join
 def test_markdown_renders_as_the_full_converter(source: str) -> None:
     full = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
     assert render_markdown(source) == sanitise(full.convert(source))
+
+
+_SPACE_PIECES = [*_WORDS, *_TRICKY, *(chr(code) for code in range(0x3001) if chr(code).isspace()), "\u200b", "\ufeff"]
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_SPACE_PIECES), max_size=20).map("".join)))
+def test_clean_line_collapses_white_space_as_the_pattern_does(text: str) -> None:
+    assert clean_line(text) == _SPACES.sub(" ", clean_source(text)).strip()

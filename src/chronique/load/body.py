@@ -63,7 +63,12 @@ def clean_source(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """One paragraph or title: normalised, single-spaced, stripped."""
-    return _SPACES.sub(" ", clean_source(text)).strip()
+    text = clean_source(text)
+    if "\u00a0" in text or "\u202f" in text or "\u2007" in text:
+        return _SPACES.sub(" ", text).strip()
+    # No space to keep: str.split collapses the same runs (Unicode white space), twice as fast
+    # (tests/test_load_speed.py): 0.13 ms an article, 6 % of the load stage's CPU.
+    return " ".join(text.split())
 
 
 def sanitise(fragment: str) -> str:
