@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import InputError, Published, Source
 from ..urls import make_slug
-from .body import clean_line, html_text, render_markdown
+from .body import clean_line, html_text, markdown_line, render_markdown
 from .common import (
     JEKYLL_NAME,
     Parsed,
@@ -167,7 +167,7 @@ class _Fields:
         """`summary` (else Jekyll's `excerpt`, Hugo's `description`) as written in Markdown, as plain text."""
         for key in ("summary", "excerpt", "description"):
             if value := self.text(key):
-                return clean_line(html_text(render_markdown(value)))
+                return markdown_line(value)
         return ""
 
     def source(self) -> tuple[Source, tuple[tuple[int, str], ...]]:
