@@ -279,7 +279,7 @@ def load_archive(
             outcomes[posix] = _refusal(posix, error)
             continue
         # Read again where it is parsed: this process never holds the bytes of all the files to
-        # parse at once (at 100,000 articles, 1.3 GB held while the pool parsed them).
+        # parse at once (at 100,000 articles, 764 MB held while the pool parsed them).
         to_parse.append((posix, path, files, rules))
     for (posix, *_), (outcome, read_as) in zip(
         to_parse, _parse_all(to_parse, parallelism.parse_from), strict=True
