@@ -18,7 +18,7 @@ import pytest
 
 from chronique.build import BuildRequest, build_site
 from chronique.cli import main
-from chronique.load import load_archive, read_article, unique_slugs
+from chronique.load import load_archive, number_contested_slugs, read_article
 from chronique.load.files import ContentFiles, NotReadable
 from chronique.load.press import LOOKED_FOR
 from chronique.model import Article, Problem
@@ -387,14 +387,14 @@ def test_related_prints_a_file_name_on_one_readable_line(tmp_path: Path, capsys)
 
 
 def test_thousands_of_articles_of_one_title_are_numbered_in_linear_time() -> None:
-    """unique_slugs searched from -2 for each article of a contested slug: 20,000 articles of one
+    """number_contested_slugs searched from -2 for each article of a contested slug: 20,000 articles of one
     title took minutes. Bounded by a thread join rather than a timing assertion on the result."""
     articles = [
         Article(slug="t", title="T", date=date(2024, 1, 1), origin=Path(f"{number:05}.md"), body_html="", text="")
         for number in range(20_000)
     ]
     result: list[list[Article]] = []
-    worker = threading.Thread(target=lambda: result.append(unique_slugs(articles)), daemon=True)
+    worker = threading.Thread(target=lambda: result.append(number_contested_slugs(articles)), daemon=True)
     worker.start()
     worker.join(timeout=60)
     assert result, "numbering 20,000 articles of one title did not finish within a minute"

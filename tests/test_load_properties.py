@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chronique.load import read_article, unique_slugs
+from chronique.load import number_contested_slugs, read_article
 from chronique.model import Article, InputError
 from chronique.text import fold
 
@@ -119,7 +119,7 @@ def test_unique_slugs_gives_each_article_its_own(drawn: list[tuple[str, int]]) -
         Article(slug, slug, date(2024, 1, 1 + day), Path(f"{number:02}.md"), body_html="", text="")
         for number, (slug, day) in enumerate(drawn)
     ]
-    slugs = [article.slug for article in unique_slugs(articles)]
+    slugs = [article.slug for article in number_contested_slugs(articles)]
     assert len(set(slugs)) == len(slugs)
     assert "index" not in slugs
     for wanted in set(SLUG_CHOICES) - {"index"}:

@@ -63,7 +63,7 @@ def name_slug(name: str) -> str:
     return make_slug(name, NAME_SLUG_LENGTH) or _hash(name_key(name))
 
 
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+def slugs_of_names(names: Iterable[str]) -> dict[str, str]:
     """`name_key` -> slug for every name, distinct keys getting distinct slugs: of the names that
     share a `name_slug`, the first in `names` keeps it and the others get their key's hash after it."""
     by_key: dict[str, str] = {}
@@ -157,7 +157,7 @@ def _slug_in(exceptions: Mapping[str, str], name: str) -> str:
 
 def site_urls(articles: Sequence[Article]) -> Urls:
     """The URLs of a site of `articles` (newest first): a contested tag or source slug goes to the
-    name of the oldest article (as `load.unique_slugs` gives a contested article slug to the
+    name of the oldest article (as `load.number_contested_slugs` gives a contested article slug to the
     earlier one), so that adding articles leaves the URLs of older tags as they were."""
     oldest_first = articles[::-1]
     tags = dict.fromkeys(name for article in oldest_first for name in article.tags)
@@ -166,10 +166,10 @@ def site_urls(articles: Sequence[Article]) -> Urls:
 
 
 def _exceptions(names: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """(key, slug) of `unique_slugs` for the keys that some name of `names` would not find as its
+    """(key, slug) of `slugs_of_names` for the keys that some name of `names` would not find as its
     own `name_slug`: the contested ones, and those spelled two ways that slugify apart."""
     names = tuple(names)
-    slugs = unique_slugs(names)
+    slugs = slugs_of_names(names)
     odd = {name_key(name) for name in names if name_slug(name) != slugs[name_key(name)]}
     return tuple((key, slugs[key]) for key in sorted(odd))
 

@@ -157,7 +157,7 @@ def read_article(
     )
 
 
-def unique_slugs(articles: list[Article]) -> list[Article]:
+def number_contested_slugs(articles: list[Article]) -> list[Article]:
     """Earlier (date, origin) keeps a contested slug; later ones get -2, -3… never taking a slug in use."""
     # "index" belongs to the month archive that shares the article's folder (YYYY/MM/index.html).
     uses = Counter(article.slug for article in articles)
@@ -301,7 +301,7 @@ def load_archive(
         Problem(content_dir / folder, 1, f"cannot read folder: {reason}") for folder, reason in found.unreadable
     ]
     problems.sort(key=lambda problem: problem.path)
-    articles = resolve_site_links(unique_slugs(articles))
+    articles = resolve_site_links(number_contested_slugs(articles))
     warnings = tuple(
         Problem(content_dir / article.origin, line, message)
         for article in articles
