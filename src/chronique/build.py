@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import BuildMemory, compiled_templates, enrich_cached, write_parsed
+from .cache import BuildMemory, compiled_templates, enrich_cached, keep_search_state, search_state, write_parsed
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import fingerprint_pages
 from .inputs import BuildInputs, BuildOptions
@@ -79,6 +79,9 @@ class BuildRequest:
     racy_ns: int = RACY_NS
     """How long an article file must have been still for its stat to stand for its bytes (see
     `load.RACY_NS`); tests shorten it rather than wait."""
+    search_tail: int | None = None
+    """The newest articles whose search postings every build works out again (None:
+    `search_index.REWORKED_TAIL`); tests lower it to reuse the rest on small archives."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -304,7 +307,18 @@ def build_site(
     )
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 
-    files = clock.lap("search", merge_outputs(files, build_search_index(archive.articles, config)))
+    search = build_search_index(
+        archive.articles,
+        config,
+        previous=None if request.clean else search_state(request.cache, config, memory, seal),
+        environment=environment,
+        on_disk=lambda path, fingerprint: not request.clean and up_to_date(request.output, manifest, path, fingerprint),
+        tail=request.search_tail,
+    )
+    keep_search_state(request.cache, search.state, memory, seal)
+    fingerprints.update(search.fingerprints)
+    unchanged.update((path, manifest[path]) for path in search.kept)
+    files = clock.lap("search", merge_outputs(files, search.files))
     warnings = (
         *loaded.warnings, *empty_bodies(loaded, request.content, request.drafts), *bad_aliases, *theme.warnings
     )
