@@ -109,7 +109,8 @@ def build(root: Path, **options: bool):
 
 search_steps = st.one_of(
     operation,
-    st.tuples(st.just("language"), st.sampled_from(["fr", "en", "de"])),
+    st.tuples(st.just("language"), st.sampled_from(["fr", "en"])),
+    st.tuples(st.just("english"), st.integers(0, 30)),
     st.tuples(st.just("newest"), st.integers(0, 30)),
 )
 
@@ -129,6 +130,10 @@ def test_a_site_rebuilt_from_the_search_cache_equals_a_clean_build(
     for step in steps:
         if step[0] == "language":
             (root / "site.yaml").write_text(f"per_page: 2\nlanguage: {step[1]}\n")
+        elif step[0] == "english":  # an article in its own language, among the newest
+            day = f"2025-02-{1 + step[1] % 28:02d}"
+            write_article(root / "content", f"e{step[1]:02d}.md", f"Borders {step[1]}", day, "Migrations and borders.",
+                          language="en")
         elif step[0] == "newest":  # the case the cache is for: an article after all the others
             write_article(root / "content", f"z{step[1]:02d}.md", f"Dernier {step[1]}", f"2025-01-{1 + step[1]:02d}",
                           f"{WORDS[step[1] % 9]} encore.")
