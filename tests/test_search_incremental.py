@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from chronique.build import BuildRequest, build_site
 from chronique.config import SiteConfig
 from chronique.model import Article, Source
-from chronique.search_index import build_search_index
+from chronique.search_index import SearchState, build_search_index
 from conftest import WORDS, snapshot, write_article
 from test_incremental import QUICK_NS, apply, clean_copy, operation, settle
 
@@ -28,6 +28,14 @@ def article(n: int, word: str, day: int = 1, tags: tuple[str, ...] = ()) -> Arti
         body_html="", text=f"{word} et {WORDS[n % 9]} ; l'étape {n}.", tags=tags, source=Source(name="Le Desk"),
         digest=f"{n}-{word}",
     )
+
+
+def kept_state(articles: list[Article], config: SiteConfig, tail: int = TAIL) -> SearchState:
+    """What a build of `articles` keeps for the next one."""
+    kept: list[SearchState | None] = []
+    build_search_index(articles, config, tail=tail, keep=kept.append)
+    assert kept[0] is not None
+    return kept[0]
 
 
 def articles(count: int) -> list[Article]:
@@ -48,16 +56,15 @@ def test_an_index_made_from_the_last_state_equals_a_clean_one(change: str) -> No
         "retag": [before[0].with_tags(("Maroc",)), *before[1:]],
         "nothing": before,
     }[change]
-    state = build_search_index(before, SiteConfig(), tail=TAIL).state
-    assert state is not None and len(state.articles) == 7
+    state = kept_state(before, SiteConfig())
+    assert len(state.articles) == 7
     assert build_search_index(after, SiteConfig(), previous=state, tail=TAIL).files == \
         build_search_index(after, SiteConfig()).files
 
 
 def test_the_postings_of_the_last_state_are_reused_as_far_as_its_articles_are_the_same() -> None:
     before = articles(6)
-    state = build_search_index(before, SiteConfig(), tail=TAIL).state
-    assert state is not None
+    state = kept_state(before, SiteConfig())
     # A state whose texts are marked: the marks show in the index made from it, so they were not made again.
     marked = dataclasses.replace(state, texts=tuple(f"{text}~" if text else "" for text in state.texts))
     added = build_search_index([*before, article(6, "tourisme", 28)], SiteConfig(), previous=marked, tail=TAIL)
@@ -70,8 +77,7 @@ def test_the_postings_of_the_last_state_are_reused_as_far_as_its_articles_are_th
 @pytest.mark.parametrize("other", [SiteConfig(language="en"), SiteConfig(boilerplate=["Lire aussi"])])
 def test_a_state_made_with_another_site_yaml_or_code_is_not_used(other: SiteConfig) -> None:
     before = articles(6)
-    state = build_search_index(before, other, tail=TAIL).state
-    assert state is not None
+    state = kept_state(before, other)
     assert build_search_index(before, SiteConfig(), previous=state, tail=TAIL).files == \
         build_search_index(before, SiteConfig()).files
     newer_code = dataclasses.replace(state, key="another code version")
@@ -99,7 +105,10 @@ def test_fragments_on_disk_as_made_are_not_made_again() -> None:
 def test_an_article_without_a_known_digest_is_always_made_again() -> None:
     unknown = [dataclasses.replace(item, digest="") for item in articles(3)]
     index = build_search_index(unknown, SiteConfig(), environment="e", on_disk=lambda path, fingerprint: True)
-    assert index.kept == () and index.state is not None and index.state.articles == ()
+    assert index.kept == () and index.fingerprints == {}
+    kept: list[SearchState | None] = []
+    build_search_index(unknown, SiteConfig(), tail=0, keep=kept.append)
+    assert kept == [None]  # none of them could be told again
 
 
 def build(root: Path, **options: bool):

@@ -314,8 +314,8 @@ def build_site(
         environment=environment,
         on_disk=lambda path, fingerprint: not request.clean and up_to_date(request.output, manifest, path, fingerprint),
         tail=request.search_tail,
+        keep=lambda state: keep_search_state(request.cache, state, memory, seal),
     )
-    keep_search_state(request.cache, search.state, memory, seal)
     fingerprints.update(search.fingerprints)
     unchanged.update((path, manifest[path]) for path in search.kept)
     files = clock.lap("search", merge_outputs(files, search.files))
