@@ -100,7 +100,7 @@ def test_the_index_maps_surface_words_to_stems_shared_by_their_forms() -> None:
         article(1, "Chez McDonald's", "Le président à l'Élysée parle du Royaume-Uni et des ministres.",
                 date(2024, 1, 3)),
     ]
-    index = Index(build_search_index(articles, SiteConfig()))
+    index = Index(build_search_index(articles, SiteConfig()).files)
     assert index.stem("migration") == "migrat"
     words = {word for shard in index.shards.values() for word in shard["words"]}
     assert {"mcdonald", "mcdonalds", "elysee", "royaume", "uni", "royaumeuni", "ministres", "president"} <= words
@@ -116,7 +116,7 @@ def test_plural_and_singular_meet_on_one_stem(tmp_path: Path) -> None:
         article(0, "Migrations", "Des migrations.", date(2024, 1, 2)),
         article(1, "Une migration", "La migration.", date(2024, 1, 3)),
     ]
-    index = Index(build_search_index(articles, SiteConfig()))
+    index = Index(build_search_index(articles, SiteConfig()).files)
     assert index.stem("migrations") == index.stem("migration")
     assert set(index.postings("migrations")) == {0, 1}
 
@@ -124,7 +124,7 @@ def test_plural_and_singular_meet_on_one_stem(tmp_path: Path) -> None:
 def test_documents_are_numbered_oldest_first_and_years_are_ranges() -> None:
     days = [date(2024, 3, 1), date(2016, 5, 2), date(2023, 1, 1), date(2024, 1, 9), date(2016, 1, 1)]
     articles = [article(n, f"Titre {n}", f"Texte numéro {n}.", day) for n, day in enumerate(days)]
-    index = Index(build_search_index(articles, SiteConfig()))
+    index = Index(build_search_index(articles, SiteConfig()).files)
     shown = [index.fragment(number)["y"] for number in range(len(days))]
     assert shown == sorted(day.isoformat() for day in days)
     assert index.meta["count"] == 5
@@ -138,7 +138,7 @@ def test_shards_cover_the_vocabulary_once_and_stay_under_the_target() -> None:
         for n in range(120)
     ]
     target = 6000
-    files = build_search_index(articles, SiteConfig(), shard_target=target)
+    files = build_search_index(articles, SiteConfig(), shard_target=target).files
     index = Index(files)
     seen: dict[str, str] = {}
     for prefix, shard in index.shards.items():
@@ -161,7 +161,7 @@ def test_postings_score_a_title_above_a_body_mention_and_tags_have_pseudo_words(
         article(1, "La frontière", "Autre chose. Encore.", date(2024, 1, 2)),
         article(2, "Sans rapport", "Un texte sans le mot.", date(2024, 1, 3), tags=("Royaume-Uni", "Maroc")),
     ]
-    index = Index(build_search_index(articles, SiteConfig()))
+    index = Index(build_search_index(articles, SiteConfig()).files)
     scores = index.postings("frontiere")
     assert set(scores) == {0, 1} and scores[1] > scores[0]
     assert all(1 <= score <= 63 for score in scores.values())
@@ -174,7 +174,7 @@ def test_postings_are_two_characters_for_a_word_of_every_article_and_deltas_of_a
     days = [date(2000, 1, 1) + timedelta(days=n) for n in range(1200)]
     articles = [article(n, f"Titre {n}", f"La frontière, encore. {'Rare.' if n in (0, 33, 1100) else ''}", day)
                 for n, day in enumerate(days)]
-    index = Index(build_search_index(articles, SiteConfig()))
+    index = Index(build_search_index(articles, SiteConfig()).files)
     common = index.shards[index.shard_of("frontiere")]["stems"][index.stem("frontiere")]
     assert len(common) == 2 * len(articles)
     assert list(decode(common)) == list(range(len(articles)))
@@ -196,7 +196,7 @@ def test_postings_text_decodes_to_its_numbers(pairs: list[tuple[int, int]]) -> N
 def test_fragments_hold_what_a_result_shows_and_are_safe_javascript() -> None:
     text = "Avant </script><script>alert(1)</script> et \u2028 puis <!-- & fin. " + "mot " * 6000
     articles = [article(0, "Titre <b>gras</b>", text, date(2024, 2, 29), tags=("Maroc",), source="Atlas Info")]
-    files = build_search_index(articles, SiteConfig())
+    files = build_search_index(articles, SiteConfig()).files
     for data in files.values():
         assert b"</script" not in data and b"<!--" not in data and "\u2028".encode() not in data
     fragment = Index(files).fragment(0)
@@ -263,12 +263,12 @@ def test_a_word_stemmed_differently_by_two_languages_lists_both_stems() -> None:
     english = Article(slug="en", title="Universities", date=date(2024, 1, 1), origin=Path("en.md"), body_html="",
                       text="The universities open.", language="en")
     french = article(1, "Les universities", "Un mot anglais.", date(2024, 1, 2))
-    index = Index(build_search_index([english, french], SiteConfig()))
+    index = Index(build_search_index([english, french], SiteConfig()).files)
     assert index.stem("universities") == ["universit", "universiti"]
     assert set(decode(index.shards[index.shard_of("universities")]["stems"]["universiti"])) == {0}
 
 
 def test_an_empty_archive_has_an_empty_index() -> None:
-    index = Index(build_search_index([], SiteConfig()))
+    index = Index(build_search_index([], SiteConfig()).files)
     assert index.meta["count"] == 0 and index.meta["shards"] == [] and index.meta["years"] == []
     assert list(index.files) == ["search/meta.js"]

@@ -5,13 +5,21 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .cache import BuildMemory, PlannedArticles, compiled_templates, enrich_cached, write_parsed
+from .cache import (
+    BuildMemory,
+    PlannedArticles,
+    compiled_templates,
+    enrich_cached,
+    keep_search_state,
+    search_state,
+    write_parsed,
+)
 from .config import SiteConfig, find_config, load_config
 from .fingerprint import fingerprint_pages
 from .inputs import BuildInputs, BuildOptions
@@ -37,6 +45,9 @@ from .write import (
     read_manifest,
     up_to_date,
 )
+
+if TYPE_CHECKING:  # imported when there is work (numpy and the stemmers)
+    from .search_index import SearchIndex
 
 T = TypeVar("T")
 CACHE_NAME = ".chronique-cache"
@@ -79,6 +90,9 @@ class BuildRequest:
     racy_ns: int = RACY_NS
     """How long an article file must have been still for its stat to stand for its bytes (see
     `load.RACY_NS`); tests shorten it rather than wait."""
+    search_tail: int | None = None
+    """The newest articles whose search postings every build works out again (None:
+    `search_index.REWORKED_TAIL`); tests lower it to reuse the rest on small archives."""
 
     def config_file(self) -> Path | None:
         return self.config or find_config(self.content, self.cwd)
@@ -312,7 +326,12 @@ def build_site(
     with Staging(request.output, manifest, request.write_steps) as staging:  # written as made, in place at commit
         staging.put_all(assets.items())
         clock.lap("render", render_site(stale, config, theme, staging, progress, compiled, request.parallelism))
-        clock.lap("search", staging.put_all(_search_files(archive, config, [*assets, *(page.path for page in pages)])))
+        search = _search_index(request, archive, config, memory, seal, environment, manifest)
+        check_unique([*search.files, *search.kept, *assets, *(page.path for page in pages)])
+        fingerprints.update(search.fingerprints)
+        unchanged.update((path, manifest[path]) for path in search.kept)
+        clock.lap("search", staging.put_all(search.files.items()))
+        del search  # staged: not held through the commit (half a gigabyte at 100,000 articles)
         written = clock.lap(
             "write", staging.commit(unchanged, manifest_path(request), fingerprints, made_from)
         )
@@ -365,13 +384,27 @@ def warm_up(request: BuildRequest, memory: BuildMemory) -> None:
         memory.recall(request.cache, language, request.seal())
 
 
-def _search_files(archive: Archive, config: SiteConfig, taken: Sequence[str]) -> Iterable[tuple[str, bytes]]:
-    """The search index's files, none of which may replace a page or an asset (`taken`)."""
+def _search_index(
+    request: BuildRequest,
+    archive: Archive,
+    config: SiteConfig,
+    memory: BuildMemory,
+    seal: Seal,
+    environment: str,
+    manifest: Manifest,
+) -> SearchIndex:
+    """The search index, made from what the last build kept of it (see `search_index`) unless clean."""
     from .search_index import build_search_index  # numpy and the stemmers: only when there is work
 
-    files = build_search_index(archive.articles, config)
-    check_unique([*files, *taken])
-    return files.items()
+    return build_search_index(
+        archive.articles,
+        config,
+        previous=None if request.clean else search_state(request.cache, config, memory, seal),
+        environment=environment,
+        on_disk=lambda path, fingerprint: not request.clean and up_to_date(request.output, manifest, path, fingerprint),
+        tail=request.search_tail,
+        keep=lambda state: keep_search_state(request.cache, state, memory, seal),
+    )
 
 
 def _unchanged_outputs(

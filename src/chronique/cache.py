@@ -8,7 +8,8 @@ and the whole cache by the code version and the site language, so a stale
 entry can only miss, never be wrong. They are spread
 over 256 bucket files, so that adding one article rewrites one small file, not
 the cache. Beside them: what each file looked like when it was read (`Seen`),
-and the last enrich result with the digest of its inputs. Every file is sealed
+and the last enrich result with the digest of its inputs, and the search index's postings
+(`search_index.SearchState`). Every file is sealed
 (see `seal`): one this user's builds did not write is never loaded.
 """
 
@@ -23,11 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from .config import SiteConfig
-from .inputs import code_version, enrich_key
+from .inputs import code_version, enrich_key, search_key
 from .load import Loaded, ParseKey, Seen
 from .model import Archive, Article, RelatedLink
 from .parallel import PARALLELISM, Parallelism
@@ -35,6 +37,9 @@ from .plan import Page
 from .scoring import COMPONENTS
 from .seal import Seal
 from .write import replace_file
+
+if TYPE_CHECKING:
+    from .search_index import SearchState
 
 Parsed = Mapping[ParseKey, Article]
 
@@ -167,12 +172,14 @@ class BuildMemory:
     """The site language `parsed` was analysed in ("": nothing read yet)."""
     enriched: tuple[str, Archive] | None = None
     planned: PlannedArticles | None = None
+    searched: SearchState | None = None
+    """What the last build kept of its search index (see `search_index.SearchState`)."""
 
     def recall(self, cache_dir: Path | None, language: str, seal: Seal) -> None:
         """Forget everything, then hold the parse results the cache folder has for a site in
         `language` (none when `cache_dir` is None: a clean build)."""
         self.parsed, self.seen = read_parsed(cache_dir, language, seal) if cache_dir else ({}, {})
-        self.language, self.enriched = language, None
+        self.language, self.enriched, self.searched = language, None, None
 
 
 def enrich_cached(
@@ -203,6 +210,28 @@ def enrich_cached(
     stored_result = (code_version(), key, tags, _pack(archive.related), archive.teasers, archive.tags)
     _dump(seal, cache_dir / "enrich.pickle", stored_result)
     return archive
+
+
+_SEARCH = "search.pickle"
+
+
+def search_state(cache_dir: Path, config: SiteConfig, memory: BuildMemory, seal: Seal) -> SearchState | None:
+    """What the last build kept of its search index (from `memory`, else from the cache folder), when
+    it was made with this code and site.yaml (`inputs.search_key`); None otherwise."""
+    from .search_index import SearchState  # numpy and the stemmers: only when there is work
+
+    if memory.searched is None:
+        stored = _load(seal, cache_dir / _SEARCH)
+        memory.searched = stored if isinstance(stored, SearchState) else None
+    state = memory.searched
+    return state if state is not None and state.key == search_key(config) else None
+
+
+def keep_search_state(cache_dir: Path, state: SearchState | None, memory: BuildMemory, seal: Seal) -> None:
+    """Keep `state` for the next build, in `memory` and in the cache folder."""
+    if state is not None and state is not memory.searched:
+        _dump(seal, cache_dir / _SEARCH, state)
+    memory.searched = state
 
 
 # Tens of thousands of related links pickle and unpickle several times faster as plain columns.

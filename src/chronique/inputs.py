@@ -34,7 +34,12 @@ From it follow:
   (`cache.read_parsed`), each under its path and a digest of its bytes and site.yaml's
   `boilerplate` (`load._content_digest`); a file whose stat is the one recorded when it was read
   (`load.Seen`) is not read again; the whole-archive step is reused when `enrich_key` is the same;
-  compiled templates are kept per code version (Jinja itself checks each template's source).
+  compiled templates are kept per code version (Jinja itself checks each template's source); the
+  search index's postings are reused under `search_key` (code and site.yaml) as far as the articles
+  they were made of, oldest first, have the same `article_search_key` (`search_index.SearchState`).
+- **the search fragments' fingerprints** (`search_index.fragment_fingerprint`): the environment, the
+  article's number, `article_search_key`, slug and date; a fragment on disk as made from the same
+  fingerprint is not made again (as a page, `write.up_to_date`).
 
 Two checks follow no declaration, on purpose: each output file is recorded in the manifest with
 its size and modification time, so that a file edited or deleted by hand is written again
@@ -165,6 +170,20 @@ def enrich_key(articles: Iterable[Article], config: SiteConfig) -> str:
     for origin, content, slug in sorted((str(article.origin), article.digest, article.slug) for article in articles):
         digest.update(f"\0{origin}\0{content}\0{slug}".encode())
     return digest.hexdigest()
+
+
+def search_key(config: SiteConfig) -> str:
+    """A digest of what the search index reads besides its articles: the code and site.yaml."""
+    return hashlib.sha256(f"{code_version()}\0{config.model_dump_json()}".encode()).hexdigest()
+
+
+def article_search_key(article: Article) -> str:
+    """What the search index reads of an article but its slug and date: the file's bytes
+    (`Article.digest`, which fixes title, text, summary, source and language) and its tags, which
+    enrich may change; "" when the digest is unknown (nothing can then be reused)."""
+    if not article.digest:
+        return ""
+    return f"{article.digest}{article.tags!r}"
 
 
 def digest_folder(update: Update, folder: Path) -> None:
