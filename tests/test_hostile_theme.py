@@ -201,6 +201,24 @@ def test_user_templates_link_front_matter_fields_through_safe_url_and_escape_the
     assert "<script>" not in other and "&lt;script&gt;" in other
 
 
+def test_content_passed_to_a_translation_function_is_escaped(tmp_path: Path) -> None:
+    """Jinja's own `_` marks what it returns safe, message included: a theme translating a field
+    would print the article's markup as is."""
+    content = tmp_path / "content"
+    write_article(content, "a.md", "<script>alert(1)</script>", "2024-10-30")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text(
+        '<h1>{{ _(article.title) }}</h1><p>{{ gettext(article.title) }}</p>'
+        '<i>{{ ngettext(article.title, article.title, 2) }}</i><b>{{ _("Accueil") }}</b>'
+    )
+    build(content, tmp_path / "site")
+    [article] = [path for path in (tmp_path / "site" / "2024" / "10").glob("*.html") if path.name != "index.html"]
+    page = article.read_text()
+    assert "<script>alert" not in page and page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
+    assert "<b>Accueil</b>" in page
+
+
 # --- item 2: the theme is never read from the content folder, and templates run sandboxed ------------
 
 def test_templates_and_static_inside_the_content_folder_are_not_the_theme(tmp_path: Path, capsys) -> None:

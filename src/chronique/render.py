@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import SiteConfig
 from .i18n import Language, language
@@ -290,6 +290,9 @@ def interface_text(lang: Language) -> dict[str, Callable[..., str]]:
     context instead of the whole context, and translate a message without placeholders once. Their
     parameters are positional only: a message's variables may have any name ({% trans count=n %}).
 
+    Unlike Jinja's, the message itself is escaped too when autoescaping (no interface string holds
+    markup): a theme that passes an article's field to `_` does not print it unescaped.
+
     Jinja makes a derived copy of the context at each call, inside a block or a loop, of a function
     that takes it, and the interface strings are in blocks: 1.3 s less CPU, of 16 s, to render
     10,000 articles."""
@@ -303,7 +306,7 @@ def interface_text(lang: Language) -> dict[str, Callable[..., str]]:
             return translated[key]
         text = lang.gettext(message)
         # Always a format string, as in Jinja ("%%" is "%"), its variables escaped when autoescaping.
-        text = (Markup(text) if eval_context.autoescape else text) % variables
+        text = (escape(text) if eval_context.autoescape else text) % variables
         if once:
             translated[key] = text
         return text
@@ -312,7 +315,7 @@ def interface_text(lang: Language) -> dict[str, Callable[..., str]]:
     def ngettext(eval_context: EvalContext, singular: str, plural: str, count: int, /, **variables: Any) -> str:
         variables.setdefault("num", count)
         text = lang.ngettext(singular, plural, count)
-        return (Markup(text) if eval_context.autoescape else text) % variables
+        return (escape(text) if eval_context.autoescape else text) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
