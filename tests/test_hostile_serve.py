@@ -203,13 +203,14 @@ def workers_during(build: subprocess.Popen[bytes], stage: str) -> set[int]:
         time.sleep(0.002)
 
 
-def blocked_sending_its_result(pid: int, timeout: float = 5) -> None:
-    """Waits (bounded) until the forked renderer has rendered its half and waits for its parent to
-    read the result (the moment Ctrl-C used to hit it in the middle of a write)."""
+def rendering(pid: int, timeout: float = 5) -> None:
+    """Waits (bounded) until the forked renderer `pid` has rendered for a tenth of a second of CPU:
+    the build is in the middle of rendering, both processes staging pages."""
     deadline = time.monotonic() + timeout
     while is_running(pid) and time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            if "pipe_write" in Path(f"/proc/{pid}/wchan").read_text():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            if int(fields[11]) >= os.sysconf("SC_CLK_TCK") // 10:  # utime, in clock ticks
                 return
         time.sleep(0.002)
 
@@ -240,7 +241,7 @@ def test_ctrl_c_ends_a_build_at_once_and_leaves_the_site_alone(archive: Path, st
     try:
         workers = workers_during(build, stage)
         if stage == "render":
-            blocked_sending_its_result(next(iter(workers)))
+            rendering(next(iter(workers)))
         os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         code, err = finish(build)
     finally:

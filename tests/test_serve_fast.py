@@ -84,6 +84,14 @@ def archive(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def held_request(archive: Path) -> tuple[BuildRequest, HeldWrites]:
+    """Serve's request on `archive`, with the writes of its builds held back until released."""
+    writes = HeldWrites()
+    request = BuildRequest(content=archive / "content", output=archive / "site", cwd=archive, racy_ns=QUICK_NS,
+                           drafts=True, write_steps=writes.steps)
+    return request, writes
+
+
 def article_page(output: Path, title: str) -> str:
     """The path in the site of the page whose <h1> is `title`."""
     for page in sorted(output.rglob("*.html")):
@@ -93,9 +101,8 @@ def article_page(output: Path, title: str) -> str:
 
 
 def test_an_edit_is_served_before_its_build_then_exactly_and_the_disk_is_a_clean_build(archive: Path) -> None:
-    content, output, writes = archive / "content", archive / "site", HeldWrites()
-    request = BuildRequest(content=content, output=output, cwd=archive, racy_ns=QUICK_NS, drafts=True,
-                           write_steps=writes.steps)
+    request, writes = held_request(archive)
+    content, output = request.content, request.output
     port, stop, thread = start_serving(request)
     try:
         page = article_page(output, "Article 3 sur France")
@@ -183,9 +190,8 @@ def test_in_a_browser_the_edited_page_reloads_ahead_of_its_build_and_other_pages
     browser_tests = pytest.importorskip("test_browser")  # skips without Chromium
     from playwright.sync_api import expect, sync_playwright
 
-    content, output, writes = archive / "content", archive / "site", HeldWrites()
-    request = BuildRequest(content=content, output=output, cwd=archive, racy_ns=QUICK_NS, drafts=True,
-                           write_steps=writes.steps)
+    request, writes = held_request(archive)
+    content, output = request.content, request.output
     port, stop, thread = start_serving(request)
     try:
         page = article_page(output, "Article 3 sur France")
