@@ -31,7 +31,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -232,6 +232,9 @@ class Staging:
     def __exit__(self, failure: type[BaseException] | None, *details: object) -> None:
         if failure is not None:
             self._discard()
+        self._remove_marker()
+
+    def _remove_marker(self) -> None:
         if self._marker is not None:
             (self.root / f"{_MARKER}{self.build}").unlink(missing_ok=True)
             os.close(self._marker)
@@ -309,7 +312,6 @@ class Staging:
             for path, put in self.files.items():
                 status = put.status or os.stat(os.path.join(self.root, path))
                 records[path] = FileRecord(put.digest, status.st_size, status.st_mtime_ns, fingerprints.get(path, ""))
-            self.files = {path: replace(put, temporary=None) for path, put in self.files.items()}
             _write_manifest(manifest, records, built_from)
         return WriteReport(
             written=len(changed), unchanged=len(self.files) - len(changed) + len(keep), deleted=deleted,
@@ -324,8 +326,7 @@ class Staging:
         if self._owns_marker:
             for folder in sorted(self.folders):
                 _remove_staged(self.root, folder, lambda owner: owner == self.build)
-            if self._marker is not None:
-                (self.root / f"{_MARKER}{self.build}").unlink(missing_ok=True)
+            self._remove_marker()  # before the folders it lies in are removed
             for made in sorted(set(self._made), key=lambda place: len(place.parts), reverse=True):
                 with contextlib.suppress(OSError):  # not empty: something else was put there meanwhile
                     made.rmdir()
