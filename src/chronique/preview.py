@@ -18,7 +18,15 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BUILD_ERRORS, BuildRequest, build_site, changed_since_last_build, failure_message, warm_up
+from .build import (
+    BUILD_ERRORS,
+    BuildReport,
+    BuildRequest,
+    build_site,
+    changed_since_last_build,
+    failure_message,
+    warm_up,
+)
 from .cache import BuildMemory, compiled_templates
 from .config import CONFIG_NAME
 from .load import read_article
@@ -162,10 +170,13 @@ def rebuild(
     started = time.perf_counter()
     shown = overlay.pages() if overlay else {}
     try:
-        report = build_site(request, memory=memory)
+        report: BuildReport | None = build_site(request, memory=memory)
     except BUILD_ERRORS as error:
-        message = failure_message(error)
-    else:
+        report, message = None, failure_message(error)
+    finally:
+        if overlay:
+            overlay.drop(shown)  # before any reload is announced: browsers then get the build's pages
+    if report is not None:
         if verbosity >= 0:
             for problem in report.problems:
                 say(f"{problem} (skipped)")
@@ -174,8 +185,6 @@ def rebuild(
             for stage, elapsed in report.timings if verbosity > 0 else ():
                 say(f"  {stage:<7} {elapsed:7.3f} s")
             say(f"built: {report.summary(request.output, time.perf_counter() - started)}")
-        if overlay:
-            overlay.drop(shown)
         files = report.files
         # The report names no deleted file, and a page may show a changed file it did not load (a
         # theme's font named in a stylesheet): then every page reloads, unless a quick page was shown
@@ -184,8 +193,6 @@ def rebuild(
         broadcaster.publish(None, None if everything else changed_files(request.output, files.written_paths, shown))
         return True
     say(f"{message}\nbuild failed: still serving the last good site")
-    if overlay:
-        overlay.drop(shown)
     broadcaster.publish(message)
     return False
 
