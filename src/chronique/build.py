@@ -309,7 +309,8 @@ def build_site(
     pages = plan_site(archive, config, assets.get("static/style.css", b"").decode("utf-8", "replace"))
     redirects, bad_aliases = alias_pages(archive.articles, pages, request.content)
     pages = clock.lap("plan", (*pages, *redirects))
-    check_unique([*assets, *(page.path for page in pages)])
+    taken = [*assets, *(page.path for page in pages)]
+    check_unique(taken)
     fingerprints = fingerprint_pages(pages, environment)
     unchanged = {} if request.clean else _unchanged_outputs(request, manifest, pages, fingerprints)
     stale = [page for page in pages if page.path not in unchanged]
@@ -327,7 +328,7 @@ def build_site(
         staging.put_all(assets.items())
         clock.lap("render", render_site(stale, config, theme, staging, progress, compiled, request.parallelism))
         search = _search_index(request, archive, config, memory, seal, environment, manifest)
-        check_unique([*search.files, *search.kept, *assets, *(page.path for page in pages)])
+        check_unique([*search.files, *search.kept, *taken])
         fingerprints.update(search.fingerprints)
         unchanged.update((path, manifest[path]) for path in search.kept)
         clock.lap("search", staging.put_all(search.files.items()))
